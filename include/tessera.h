@@ -14,6 +14,66 @@
 
 
 /**
+ * Algorithm: A* expanding every cell.
+ */
+#define TESS_GRID_ALGO_ASTAR 0
+
+/**
+ * Algorithm: Jump Point Search (Harabor & Grastien 2011), octile moves only.
+ */
+#define TESS_GRID_ALGO_JPS 1
+
+/**
+ * Algorithm: block-based Jump Point Search scanning 64-cell words (Harabor & Grastien 2014), octile moves only.
+ */
+#define TESS_GRID_ALGO_JPS_BLOCK 2
+
+/**
+ * Moves: 8-connected, diagonal cost sqrt(2), no corner cutting (Moving AI convention).
+ */
+#define TESS_GRID_MOVES_OCTILE 0
+
+/**
+ * Moves: 4-connected, cost 1 per step (A* only).
+ */
+#define TESS_GRID_MOVES_CARDINAL 1
+
+/**
+ * Path output: start, goal and the cells where the direction changes.
+ */
+#define TESS_GRID_PATH_TURNING_POINTS 0
+
+/**
+ * Path output: every cell from start to goal.
+ */
+#define TESS_GRID_PATH_EVERY_CELL 1
+
+/**
+ * Region id reported for a blocked or outside cell.
+ */
+#define TESS_GRID_NO_REGION 4294967295
+
+/**
+ * Graph A* heuristic: none (Dijkstra order).
+ */
+#define TESS_GRAPH_HEURISTIC_ZERO 0
+
+/**
+ * Graph A* heuristic: straight-line distance between node coordinates.
+ */
+#define TESS_GRAPH_HEURISTIC_EUCLIDEAN 1
+
+/**
+ * Graph A* heuristic: sum of absolute coordinate differences.
+ */
+#define TESS_GRAPH_HEURISTIC_MANHATTAN 2
+
+/**
+ * Graph A* heuristic: largest absolute coordinate difference.
+ */
+#define TESS_GRAPH_HEURISTIC_CHEBYSHEV 3
+
+/**
  * Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
  */
 #define TESS_RSQRT_QUAKE 0
@@ -51,6 +111,43 @@ typedef struct TessAliasTable TessAliasTable;
  * Thread-safety: immutable after creation; sample from any number of threads.
  */
 typedef struct TessCdfSampler TessCdfSampler;
+
+/**
+ * An immutable directed graph in CSR form with its strongly connected
+ * components and condensation DAG.
+ *
+ * Ownership: created by `tess_graph_new`, released by `tess_graph_free`;
+ * query objects keep their own reference.
+ * Thread-safety: immutable and shared; any number of threads may use it at once.
+ */
+typedef struct TessGraph TessGraph;
+
+/**
+ * A graph query: scratch memory for searches on one graph.
+ *
+ * Ownership: created by `tess_graph_query_new`, freed by `tess_graph_query_free`.
+ * Thread-safety: one thread at a time; give each worker thread its own query.
+ */
+typedef struct TessGraphQuery TessGraphQuery;
+
+/**
+ * An immutable occupancy grid (bit-packed) with precomputed region ids.
+ *
+ * Ownership: created by `tess_grid_map_parse`, `tess_grid_map_load` or
+ * `tess_grid_map_from_bytes`; released by `tess_grid_map_free`. Query
+ * objects keep their own reference, so the map may be freed before them.
+ * Thread-safety: immutable and shared; any number of threads may use it at once.
+ */
+typedef struct TessGridMap TessGridMap;
+
+/**
+ * A grid path query: all scratch memory for searches on one map, allocated
+ * at `tess_grid_query_new`; searches allocate nothing after warm-up.
+ *
+ * Ownership: created by `tess_grid_query_new`, freed by `tess_grid_query_free`.
+ * Thread-safety: one thread at a time; give each worker thread its own query.
+ */
+typedef struct TessGridQuery TessGridQuery;
 
 /**
  * Result of every fallible `tess_` call: a bit set, like Detour's `dtStatus`.
@@ -100,6 +197,53 @@ typedef struct TessPrd {
    */
   uint32_t reserved;
 } TessPrd;
+
+/**
+ * A grid cell: `x` is the column, `y` the row, (0, 0) the upper-left corner.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessGridCell {
+  /**
+   * Column, 0..width.
+   */
+  uint32_t x;
+  /**
+   * Row, 0..height.
+   */
+  uint32_t y;
+} TessGridCell;
+
+/**
+ * Options of one grid search. All-zero means `TESS_GRID_ALGO_ASTAR`, octile
+ * moves, turning points, nothing recorded.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessGridSearchOptions {
+  /**
+   * One of `TESS_GRID_ALGO_*`.
+   */
+  uint32_t algorithm;
+  /**
+   * One of `TESS_GRID_MOVES_*`.
+   */
+  uint32_t moves;
+  /**
+   * One of `TESS_GRID_PATH_*`.
+   */
+  uint32_t path_style;
+  /**
+   * 1 to record the expanded cells for `tess_grid_query_expanded`, else 0.
+   */
+  uint8_t record_expanded;
+  /**
+   * Reserved; keep zero.
+   */
+  uint8_t reserved[3];
+} TessGridSearchOptions;
 
 /**
  * A 3D vector or point: x, y, z in world units (Y up, right-handed).
@@ -463,6 +607,354 @@ TessStatus tess_prd_init(struct TessPrd *prd, double p);
  * All pointers must be NULL or valid.
  */
 TessStatus tess_prd_roll(struct TessPrd *prd, struct TessRng *rng, uint8_t *out_success);
+
+/**
+ * Parses a map in the Moving AI `.map` text format (`type octile`,
+ * `height H`, `width W`, `map`, then H rows of W characters; passable
+ * `.` `G` `S`, blocked `@` `O` `T` `W`).
+ *
+ * @param[in]  text  The file contents (need not be NUL-terminated).
+ * @param[in]  len   Bytes in `text`.
+ * @param[out] out   The new map; set to NULL on failure.
+ * @return SUCCESS; FAILURE | PARSE_ERROR for a bad header, wrong row length,
+ *         unknown character, too few (truncated) or too many rows;
+ *         FAILURE | INVALID_PARAM for a zero or too large (> 65536) side; NULL_PARAM.
+ *
+ * # Safety
+ * `text` must hold `len` bytes; `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_parse(const uint8_t *text, uint32_t len, const struct TessGridMap **out);
+
+/**
+ * Reads and parses a Moving AI `.map` file; errors as `tess_grid_map_parse`,
+ * plus FAILURE | IO_ERROR when the file cannot be read.
+ *
+ * @param[in]  path  NUL-terminated UTF-8 file path.
+ * @param[out] out   The new map; set to NULL on failure.
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string; `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_load(const char *path, const struct TessGridMap **out);
+
+/**
+ * Builds a map from raw cells in row-major order, `cells[y * width + x]`:
+ * 0 is passable, any other value blocked.
+ *
+ * @param[in]  cells   `width * height` bytes.
+ * @param[in]  width   Columns. [Limit: 1..=65536]
+ * @param[in]  height  Rows. [Limit: 1..=65536]
+ * @param[out] out     The new map; set to NULL on failure.
+ * @return SUCCESS, FAILURE | INVALID_PARAM (bad size), NULL_PARAM.
+ *
+ * # Safety
+ * `cells` must hold `width * height` bytes; `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_from_bytes(const uint8_t *cells,
+                                    uint32_t width,
+                                    uint32_t height,
+                                    const struct TessGridMap **out);
+
+/**
+ * Releases the caller's reference to a map. NULL is a no-op; a stale
+ * pointer is ignored and reported through `tess_last_error_message`.
+ *
+ * # Safety
+ * `map` must be NULL or a pointer returned by a `tess_grid_map_` constructor.
+ */
+void tess_grid_map_free(const struct TessGridMap *map);
+
+/**
+ * Width and height of a map in cells.
+ *
+ * # Safety
+ * `out_width` and `out_height` must be NULL or writable.
+ */
+TessStatus tess_grid_map_size(const struct TessGridMap *map, uint32_t *out_width, uint32_t *out_height);
+
+/**
+ * `*out` = 1 when cell (x, y) is inside the map and passable, else 0.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_is_passable(const struct TessGridMap *map, uint32_t x, uint32_t y, uint8_t *out);
+
+/**
+ * Region id (connected component) of cell (x, y): two passable cells are
+ * connected exactly when their ids are equal. `TESS_GRID_NO_REGION` for a
+ * blocked or outside cell.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_region(const struct TessGridMap *map, uint32_t x, uint32_t y, uint32_t *out);
+
+/**
+ * Number of regions of a map.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_grid_map_region_count(const struct TessGridMap *map, uint32_t *out);
+
+/**
+ * Creates a query object for `map`, allocating scratch for every cell
+ * (about 24 bytes per cell).
+ *
+ * @param[in]  map  The map; the query keeps its own reference.
+ * @param[out] out  The new query; set to NULL on failure.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_grid_query_new(const struct TessGridMap *map, struct TessGridQuery **out);
+
+/**
+ * Frees a query object. NULL is a no-op.
+ *
+ * # Safety
+ * `query` must not be in use by another thread.
+ */
+void tess_grid_query_free(struct TessGridQuery *query);
+
+/**
+ * Finds a shortest path from `start` to `goal`.
+ *
+ * @param[in]  query       The query object.
+ * @param[in]  start       Start cell; must be inside the map and passable.
+ * @param[in]  goal        Goal cell; must be inside the map and passable.
+ * @param[in]  options     [opt] Algorithm, moves and output style; NULL means
+ *                         A*, octile moves, turning points.
+ * @param[out] out_length  Path length in cells (straight step 1, diagonal sqrt(2)); 0 when no path.
+ * @param[out] path        [opt when cap == 0] Path cells, start first.
+ * @param[in]  cap         Capacity of `path` in cells.
+ * @param[out] out_len     Cells in the full path (0 when no path).
+ * @return SUCCESS (| BUFFER_TOO_SMALL when truncated); SUCCESS | NO_PATH when
+ *         the goal is unreachable (answered at once for different regions);
+ *         FAILURE | INVALID_PARAM for a start or goal outside the map or
+ *         blocked, a bad option value, or JPS with cardinal moves; NULL_PARAM;
+ *         STALE_HANDLE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `path` must hold `cap` cells.
+ */
+TessStatus tess_grid_query_find_path(struct TessGridQuery *query,
+                                     struct TessGridCell start,
+                                     struct TessGridCell goal,
+                                     const struct TessGridSearchOptions *options,
+                                     double *out_length,
+                                     struct TessGridCell *path,
+                                     uint32_t cap,
+                                     uint32_t *out_len);
+
+/**
+ * The cells expanded by the query's last search, in expansion order (empty
+ * unless it set `record_expanded`).
+ *
+ * # Safety
+ * `out` must hold `cap` cells; `out_len` must be NULL or writable.
+ */
+TessStatus tess_grid_query_expanded(const struct TessGridQuery *query,
+                                    struct TessGridCell *out,
+                                    uint32_t cap,
+                                    uint32_t *out_len);
+
+/**
+ * Draws a map, a path (turning points or every cell) and expanded cells as
+ * an SVG document (UTF-8, not NUL-terminated).
+ *
+ * @param[in]  map           The map.
+ * @param[in]  path          [opt] `path_len` path cells.
+ * @param[in]  expanded      [opt] `expanded_len` cells to shade.
+ * @param[out] out           [opt when cap == 0] SVG bytes.
+ * @param[in]  cap           Capacity of `out` in bytes.
+ * @param[out] out_len       Bytes of the whole document.
+ * @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE | INVALID_PARAM when a cell is outside the map.
+ *
+ * # Safety
+ * Arrays must hold their counts; `out` must hold `cap` bytes.
+ */
+TessStatus tess_grid_render_svg(const struct TessGridMap *map,
+                                const struct TessGridCell *path,
+                                uint32_t path_len,
+                                const struct TessGridCell *expanded,
+                                uint32_t expanded_len,
+                                uint8_t *out,
+                                uint32_t cap,
+                                uint32_t *out_len);
+
+/**
+ * Builds a directed graph from CSR arrays: node `v`'s out-edges are
+ * `targets[offsets[v] .. offsets[v + 1]]`, with the same range of `weights`.
+ *
+ * @param[in]  offsets     `node_count + 1` entries: 0, non-decreasing, last = `edge_count`.
+ * @param[in]  node_count  Nodes. [Limit: >= 1]
+ * @param[in]  targets     `edge_count` target node ids, each < `node_count`.
+ * @param[in]  edge_count  Edges.
+ * @param[in]  weights     [opt] `edge_count` finite weights (NULL: all 1). Negative
+ *                         weights are accepted here but rejected by Dijkstra and A*.
+ * @param[in]  coords      [opt] `node_count` finite positions for A* heuristics.
+ * @param[out] out         The new graph; set to NULL on failure.
+ * @return SUCCESS; FAILURE | INVALID_PARAM for an empty graph, bad offsets, an
+ *         edge to a missing node, or a non-finite weight or coordinate; NULL_PARAM.
+ *
+ * # Safety
+ * Arrays must hold their documented counts; `out` must be NULL or writable.
+ */
+TessStatus tess_graph_new(const uint32_t *offsets,
+                          uint32_t node_count,
+                          const uint32_t *targets,
+                          uint32_t edge_count,
+                          const double *weights,
+                          const struct TessVec3 *coords,
+                          const struct TessGraph **out);
+
+/**
+ * Releases the caller's reference to a graph. NULL is a no-op.
+ *
+ * # Safety
+ * `graph` must be NULL or a pointer from `tess_graph_new`.
+ */
+void tess_graph_free(const struct TessGraph *graph);
+
+/**
+ * Number of nodes and of strongly connected components.
+ *
+ * # Safety
+ * Out-pointers must be NULL or writable.
+ */
+TessStatus tess_graph_counts(const struct TessGraph *graph, uint32_t *out_nodes, uint32_t *out_components);
+
+/**
+ * Strongly connected component id of every node (iterative Tarjan). Ids are
+ * a reverse topological order of the condensation: every edge between two
+ * components goes from a higher id to a lower one.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_graph_scc_ids(const struct TessGraph *graph, uint32_t *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * CSR offsets of the condensation DAG (`component count + 1` entries).
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_graph_condensation_offsets(const struct TessGraph *graph,
+                                           uint32_t *out,
+                                           uint32_t cap,
+                                           uint32_t *out_len);
+
+/**
+ * CSR targets of the condensation DAG (each component edge once, sorted per component).
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_graph_condensation_targets(const struct TessGraph *graph,
+                                           uint32_t *out,
+                                           uint32_t cap,
+                                           uint32_t *out_len);
+
+/**
+ * Creates a query object for `graph` (scratch for every node).
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_graph_query_new(const struct TessGraph *graph, struct TessGraphQuery **out);
+
+/**
+ * Frees a graph query. NULL is a no-op.
+ *
+ * # Safety
+ * `query` must not be in use by another thread.
+ */
+void tess_graph_query_free(struct TessGraphQuery *query);
+
+/**
+ * Breadth-first search: a path with the fewest edges (weights ignored).
+ *
+ * @param[out] out_cost  Edge count of the path; 0 when none.
+ * @param[out] path      [opt when cap == 0] Node ids, source first.
+ * @return SUCCESS (| BUFFER_TOO_SMALL), SUCCESS | NO_PATH, FAILURE | INVALID_PARAM
+ *         for a node id out of range.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `path` must hold `cap` elements.
+ */
+TessStatus tess_graph_query_bfs(struct TessGraphQuery *query,
+                                uint32_t source,
+                                uint32_t goal,
+                                double *out_cost,
+                                uint32_t *path,
+                                uint32_t cap,
+                                uint32_t *out_len);
+
+/**
+ * Dijkstra's shortest path.
+ *
+ * @param[out] out_cost  Sum of the path's weights; 0 when none.
+ * @return as `tess_graph_query_bfs`, plus FAILURE | INVALID_PARAM when the
+ *         graph has a negative weight.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `path` must hold `cap` elements.
+ */
+TessStatus tess_graph_query_dijkstra(struct TessGraphQuery *query,
+                                     uint32_t source,
+                                     uint32_t goal,
+                                     double *out_cost,
+                                     uint32_t *path,
+                                     uint32_t cap,
+                                     uint32_t *out_len);
+
+/**
+ * A* with `h = weight * heuristic(node, goal)` on the node coordinates.
+ * Optimal for an admissible heuristic and `weight <= 1`.
+ *
+ * @param[in] heuristic  One of `TESS_GRAPH_HEURISTIC_*`; all but ZERO need coordinates.
+ * @param[in] weight     Heuristic weight. [Limit: finite, >= 0]
+ * @return as `tess_graph_query_dijkstra`, plus FAILURE | INVALID_PARAM for a
+ *         bad heuristic or weight or a missing coordinate array.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `path` must hold `cap` elements.
+ */
+TessStatus tess_graph_query_astar(struct TessGraphQuery *query,
+                                  uint32_t source,
+                                  uint32_t goal,
+                                  uint32_t heuristic,
+                                  double weight,
+                                  double *out_cost,
+                                  uint32_t *path,
+                                  uint32_t cap,
+                                  uint32_t *out_len);
+
+/**
+ * Shortest distances (Dijkstra) from `source` to every node; unreachable
+ * nodes get +infinity. `*out_len` is the node count.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_graph_query_distances(struct TessGraphQuery *query,
+                                      uint32_t source,
+                                      double *out,
+                                      uint32_t cap,
+                                      uint32_t *out_len);
+
+/**
+ * `*out` = 1 when a directed path leads from `from` to `to` (a node reaches
+ * itself), else 0. Uses the components: O(1) within a component, otherwise
+ * a search of the condensation DAG.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_graph_query_reachable(struct TessGraphQuery *query, uint32_t from, uint32_t to, uint8_t *out);
 
 /**
  * Approximates `1/sqrt(x)` in single precision.

@@ -94,10 +94,6 @@ fn aftershock() {
     check_map("Aftershock", 1810, None);
 }
 #[test]
-fn maze512_1_0() {
-    check_map("maze512-1-0", 11960, None);
-}
-#[test]
 fn random512_10_0() {
     check_map("random512-10-0", 1670, None);
 }

@@ -15,6 +15,54 @@ namespace Tessera
         const string __DllName = "tessera";
 
         /// <summary>
+        ///  Algorithm: A* expanding every cell.
+        /// </summary>
+        public const uint TESS_GRID_ALGO_ASTAR = 0;
+        /// <summary>
+        ///  Algorithm: Jump Point Search (Harabor &amp; Grastien 2011), octile moves only.
+        /// </summary>
+        public const uint TESS_GRID_ALGO_JPS = 1;
+        /// <summary>
+        ///  Algorithm: block-based Jump Point Search scanning 64-cell words (Harabor &amp; Grastien 2014), octile moves only.
+        /// </summary>
+        public const uint TESS_GRID_ALGO_JPS_BLOCK = 2;
+        /// <summary>
+        ///  Moves: 8-connected, diagonal cost sqrt(2), no corner cutting (Moving AI convention).
+        /// </summary>
+        public const uint TESS_GRID_MOVES_OCTILE = 0;
+        /// <summary>
+        ///  Moves: 4-connected, cost 1 per step (A* only).
+        /// </summary>
+        public const uint TESS_GRID_MOVES_CARDINAL = 1;
+        /// <summary>
+        ///  Path output: start, goal and the cells where the direction changes.
+        /// </summary>
+        public const uint TESS_GRID_PATH_TURNING_POINTS = 0;
+        /// <summary>
+        ///  Path output: every cell from start to goal.
+        /// </summary>
+        public const uint TESS_GRID_PATH_EVERY_CELL = 1;
+        /// <summary>
+        ///  Region id reported for a blocked or outside cell.
+        /// </summary>
+        public const uint TESS_GRID_NO_REGION = 4294967295;
+        /// <summary>
+        ///  Graph A* heuristic: none (Dijkstra order).
+        /// </summary>
+        public const uint TESS_GRAPH_HEURISTIC_ZERO = 0;
+        /// <summary>
+        ///  Graph A* heuristic: straight-line distance between node coordinates.
+        /// </summary>
+        public const uint TESS_GRAPH_HEURISTIC_EUCLIDEAN = 1;
+        /// <summary>
+        ///  Graph A* heuristic: sum of absolute coordinate differences.
+        /// </summary>
+        public const uint TESS_GRAPH_HEURISTIC_MANHATTAN = 2;
+        /// <summary>
+        ///  Graph A* heuristic: largest absolute coordinate difference.
+        /// </summary>
+        public const uint TESS_GRAPH_HEURISTIC_CHEBYSHEV = 3;
+        /// <summary>
         ///  Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
         /// </summary>
         public const uint TESS_RSQRT_QUAKE = 0;
@@ -154,6 +202,324 @@ namespace Tessera
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_last_error_clear", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void tess_last_error_clear();
+
+        /// <summary>
+        ///  Parses a map in the Moving AI `.map` text format (`type octile`,
+        ///  `height H`, `width W`, `map`, then H rows of W characters; passable
+        ///  `.` `G` `S`, blocked `@` `O` `T` `W`).
+        ///
+        ///  @param[in]  text  The file contents (need not be NUL-terminated).
+        ///  @param[in]  len   Bytes in `text`.
+        ///  @param[out] out   The new map; set to NULL on failure.
+        ///  @return SUCCESS; FAILURE | PARSE_ERROR for a bad header, wrong row length,
+        ///          unknown character, too few (truncated) or too many rows;
+        ///          FAILURE | INVALID_PARAM for a zero or too large (&gt; 65536) side; NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `text` must hold `len` bytes; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_parse", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_parse(byte* text, uint len, TessGridMap** @out);
+
+        /// <summary>
+        ///  Reads and parses a Moving AI `.map` file; errors as `tess_grid_map_parse`,
+        ///  plus FAILURE | IO_ERROR when the file cannot be read.
+        ///
+        ///  @param[in]  path  NUL-terminated UTF-8 file path.
+        ///  @param[out] out   The new map; set to NULL on failure.
+        ///
+        ///  # Safety
+        ///  `path` must be a NUL-terminated string; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_load", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_load(byte* path, TessGridMap** @out);
+
+        /// <summary>
+        ///  Builds a map from raw cells in row-major order, `cells[y * width + x]`:
+        ///  0 is passable, any other value blocked.
+        ///
+        ///  @param[in]  cells   `width * height` bytes.
+        ///  @param[in]  width   Columns. [Limit: 1..=65536]
+        ///  @param[in]  height  Rows. [Limit: 1..=65536]
+        ///  @param[out] out     The new map; set to NULL on failure.
+        ///  @return SUCCESS, FAILURE | INVALID_PARAM (bad size), NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `cells` must hold `width * height` bytes; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_from_bytes", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_from_bytes(byte* cells, uint width, uint height, TessGridMap** @out);
+
+        /// <summary>
+        ///  Releases the caller's reference to a map. NULL is a no-op; a stale
+        ///  pointer is ignored and reported through `tess_last_error_message`.
+        ///
+        ///  # Safety
+        ///  `map` must be NULL or a pointer returned by a `tess_grid_map_` constructor.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_grid_map_free(TessGridMap* map);
+
+        /// <summary>
+        ///  Width and height of a map in cells.
+        ///
+        ///  # Safety
+        ///  `out_width` and `out_height` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_size", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_size(TessGridMap* map, uint* out_width, uint* out_height);
+
+        /// <summary>
+        ///  `*out` = 1 when cell (x, y) is inside the map and passable, else 0.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_is_passable", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_is_passable(TessGridMap* map, uint x, uint y, byte* @out);
+
+        /// <summary>
+        ///  Region id (connected component) of cell (x, y): two passable cells are
+        ///  connected exactly when their ids are equal. `TESS_GRID_NO_REGION` for a
+        ///  blocked or outside cell.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_region", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_region(TessGridMap* map, uint x, uint y, uint* @out);
+
+        /// <summary>
+        ///  Number of regions of a map.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_map_region_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_map_region_count(TessGridMap* map, uint* @out);
+
+        /// <summary>
+        ///  Creates a query object for `map`, allocating scratch for every cell
+        ///  (about 24 bytes per cell).
+        ///
+        ///  @param[in]  map  The map; the query keeps its own reference.
+        ///  @param[out] out  The new query; set to NULL on failure.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_query_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_query_new(TessGridMap* map, TessGridQuery** @out);
+
+        /// <summary>
+        ///  Frees a query object. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `query` must not be in use by another thread.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_query_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_grid_query_free(TessGridQuery* query);
+
+        /// <summary>
+        ///  Finds a shortest path from `start` to `goal`.
+        ///
+        ///  @param[in]  query       The query object.
+        ///  @param[in]  start       Start cell; must be inside the map and passable.
+        ///  @param[in]  goal        Goal cell; must be inside the map and passable.
+        ///  @param[in]  options     [opt] Algorithm, moves and output style; NULL means
+        ///                          A*, octile moves, turning points.
+        ///  @param[out] out_length  Path length in cells (straight step 1, diagonal sqrt(2)); 0 when no path.
+        ///  @param[out] path        [opt when cap == 0] Path cells, start first.
+        ///  @param[in]  cap         Capacity of `path` in cells.
+        ///  @param[out] out_len     Cells in the full path (0 when no path).
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL when truncated); SUCCESS | NO_PATH when
+        ///          the goal is unreachable (answered at once for different regions);
+        ///          FAILURE | INVALID_PARAM for a start or goal outside the map or
+        ///          blocked, a bad option value, or JPS with cardinal moves; NULL_PARAM;
+        ///          STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `path` must hold `cap` cells.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_query_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_query_find_path(TessGridQuery* query, TessGridCell start, TessGridCell goal, TessGridSearchOptions* options, double* out_length, TessGridCell* path, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  The cells expanded by the query's last search, in expansion order (empty
+        ///  unless it set `record_expanded`).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` cells; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_query_expanded", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_query_expanded(TessGridQuery* query, TessGridCell* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Draws a map, a path (turning points or every cell) and expanded cells as
+        ///  an SVG document (UTF-8, not NUL-terminated).
+        ///
+        ///  @param[in]  map           The map.
+        ///  @param[in]  path          [opt] `path_len` path cells.
+        ///  @param[in]  expanded      [opt] `expanded_len` cells to shade.
+        ///  @param[out] out           [opt when cap == 0] SVG bytes.
+        ///  @param[in]  cap           Capacity of `out` in bytes.
+        ///  @param[out] out_len       Bytes of the whole document.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE | INVALID_PARAM when a cell is outside the map.
+        ///
+        ///  # Safety
+        ///  Arrays must hold their counts; `out` must hold `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_grid_render_svg", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_grid_render_svg(TessGridMap* map, TessGridCell* path, uint path_len, TessGridCell* expanded, uint expanded_len, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Builds a directed graph from CSR arrays: node `v`'s out-edges are
+        ///  `targets[offsets[v] .. offsets[v + 1]]`, with the same range of `weights`.
+        ///
+        ///  @param[in]  offsets     `node_count + 1` entries: 0, non-decreasing, last = `edge_count`.
+        ///  @param[in]  node_count  Nodes. [Limit: &gt;= 1]
+        ///  @param[in]  targets     `edge_count` target node ids, each &lt; `node_count`.
+        ///  @param[in]  edge_count  Edges.
+        ///  @param[in]  weights     [opt] `edge_count` finite weights (NULL: all 1). Negative
+        ///                          weights are accepted here but rejected by Dijkstra and A*.
+        ///  @param[in]  coords      [opt] `node_count` finite positions for A* heuristics.
+        ///  @param[out] out         The new graph; set to NULL on failure.
+        ///  @return SUCCESS; FAILURE | INVALID_PARAM for an empty graph, bad offsets, an
+        ///          edge to a missing node, or a non-finite weight or coordinate; NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  Arrays must hold their documented counts; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_new(uint* offsets, uint node_count, uint* targets, uint edge_count, double* weights, TessVec3* coords, TessGraph** @out);
+
+        /// <summary>
+        ///  Releases the caller's reference to a graph. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `graph` must be NULL or a pointer from `tess_graph_new`.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_graph_free(TessGraph* graph);
+
+        /// <summary>
+        ///  Number of nodes and of strongly connected components.
+        ///
+        ///  # Safety
+        ///  Out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_counts", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_counts(TessGraph* graph, uint* out_nodes, uint* out_components);
+
+        /// <summary>
+        ///  Strongly connected component id of every node (iterative Tarjan). Ids are
+        ///  a reverse topological order of the condensation: every edge between two
+        ///  components goes from a higher id to a lower one.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_scc_ids", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_scc_ids(TessGraph* graph, uint* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  CSR offsets of the condensation DAG (`component count + 1` entries).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_condensation_offsets", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_condensation_offsets(TessGraph* graph, uint* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  CSR targets of the condensation DAG (each component edge once, sorted per component).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_condensation_targets", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_condensation_targets(TessGraph* graph, uint* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Creates a query object for `graph` (scratch for every node).
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_new(TessGraph* graph, TessGraphQuery** @out);
+
+        /// <summary>
+        ///  Frees a graph query. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `query` must not be in use by another thread.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_graph_query_free(TessGraphQuery* query);
+
+        /// <summary>
+        ///  Breadth-first search: a path with the fewest edges (weights ignored).
+        ///
+        ///  @param[out] out_cost  Edge count of the path; 0 when none.
+        ///  @param[out] path      [opt when cap == 0] Node ids, source first.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL), SUCCESS | NO_PATH, FAILURE | INVALID_PARAM
+        ///          for a node id out of range.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `path` must hold `cap` elements.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_bfs", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_bfs(TessGraphQuery* query, uint source, uint goal, double* out_cost, uint* path, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Dijkstra's shortest path.
+        ///
+        ///  @param[out] out_cost  Sum of the path's weights; 0 when none.
+        ///  @return as `tess_graph_query_bfs`, plus FAILURE | INVALID_PARAM when the
+        ///          graph has a negative weight.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `path` must hold `cap` elements.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_dijkstra", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_dijkstra(TessGraphQuery* query, uint source, uint goal, double* out_cost, uint* path, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  A* with `h = weight * heuristic(node, goal)` on the node coordinates.
+        ///  Optimal for an admissible heuristic and `weight &lt;= 1`.
+        ///
+        ///  @param[in] heuristic  One of `TESS_GRAPH_HEURISTIC_*`; all but ZERO need coordinates.
+        ///  @param[in] weight     Heuristic weight. [Limit: finite, &gt;= 0]
+        ///  @return as `tess_graph_query_dijkstra`, plus FAILURE | INVALID_PARAM for a
+        ///          bad heuristic or weight or a missing coordinate array.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `path` must hold `cap` elements.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_astar", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_astar(TessGraphQuery* query, uint source, uint goal, uint heuristic, double weight, double* out_cost, uint* path, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Shortest distances (Dijkstra) from `source` to every node; unreachable
+        ///  nodes get +infinity. `*out_len` is the node count.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_distances", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_distances(TessGraphQuery* query, uint source, double* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  `*out` = 1 when a directed path leads from `from` to `to` (a node reaches
+        ///  itself), else 0. Uses the components: O(1) within a component, otherwise
+        ///  a search of the condensation DAG.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_graph_query_reachable", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_graph_query_reachable(TessGraphQuery* query, uint from, uint to, byte* @out);
 
         /// <summary>
         ///  Seeds `rng` from a 64-bit seed.
@@ -461,6 +827,106 @@ namespace Tessera
         public static extern uint tess_abi_version();
 
 
+    }
+
+    /// <summary>
+    ///  A grid cell: `x` is the column, `y` the row, (0, 0) the upper-left corner.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGridCell
+    {
+        /// <summary>
+        ///  Column, 0..width.
+        /// </summary>
+        public uint x;
+        /// <summary>
+        ///  Row, 0..height.
+        /// </summary>
+        public uint y;
+    }
+
+    /// <summary>
+    ///  Options of one grid search. All-zero means `TESS_GRID_ALGO_ASTAR`, octile
+    ///  moves, turning points, nothing recorded.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGridSearchOptions
+    {
+        /// <summary>
+        ///  One of `TESS_GRID_ALGO_*`.
+        /// </summary>
+        public uint algorithm;
+        /// <summary>
+        ///  One of `TESS_GRID_MOVES_*`.
+        /// </summary>
+        public uint moves;
+        /// <summary>
+        ///  One of `TESS_GRID_PATH_*`.
+        /// </summary>
+        public uint path_style;
+        /// <summary>
+        ///  1 to record the expanded cells for `tess_grid_query_expanded`, else 0.
+        /// </summary>
+        public byte record_expanded;
+        /// <summary>
+        ///  Reserved; keep zero.
+        /// </summary>
+        public fixed byte reserved[3];
+    }
+
+    /// <summary>
+    ///  An immutable occupancy grid (bit-packed) with precomputed region ids.
+    ///
+    ///  Ownership: created by `tess_grid_map_parse`, `tess_grid_map_load` or
+    ///  `tess_grid_map_from_bytes`; released by `tess_grid_map_free`. Query
+    ///  objects keep their own reference, so the map may be freed before them.
+    ///  Thread-safety: immutable and shared; any number of threads may use it at once.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGridMap
+    {
+    }
+
+    /// <summary>
+    ///  A grid path query: all scratch memory for searches on one map, allocated
+    ///  at `tess_grid_query_new`; searches allocate nothing after warm-up.
+    ///
+    ///  Ownership: created by `tess_grid_query_new`, freed by `tess_grid_query_free`.
+    ///  Thread-safety: one thread at a time; give each worker thread its own query.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGridQuery
+    {
+    }
+
+    /// <summary>
+    ///  An immutable directed graph in CSR form with its strongly connected
+    ///  components and condensation DAG.
+    ///
+    ///  Ownership: created by `tess_graph_new`, released by `tess_graph_free`;
+    ///  query objects keep their own reference.
+    ///  Thread-safety: immutable and shared; any number of threads may use it at once.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGraph
+    {
+    }
+
+    /// <summary>
+    ///  A graph query: scratch memory for searches on one graph.
+    ///
+    ///  Ownership: created by `tess_graph_query_new`, freed by `tess_graph_query_free`.
+    ///  Thread-safety: one thread at a time; give each worker thread its own query.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessGraphQuery
+    {
     }
 
     /// <summary>

@@ -612,17 +612,19 @@ impl GraphQuery {
         Ok(self.finish(goal))
     }
 
-    /// Shortest distances from `source` to every node (Dijkstra), written
-    /// into `out` (resized to the node count); unreachable nodes get infinity.
+    /// Shortest distances (Dijkstra) from `source` to nodes `0..out.len()`,
+    /// written into `out` (at most the node count); unreachable nodes get
+    /// infinity. Allocates nothing.
     ///
     /// # Errors
     /// [`GraphError::NodeOutOfRange`] or [`GraphError::NegativeWeight`].
-    pub fn distances(&mut self, source: u32, out: &mut Vec<f64>) -> Result<(), GraphError> {
+    pub fn distances(&mut self, source: u32, out: &mut [f64]) -> Result<(), GraphError> {
         self.graph.check_node("source", source)?;
         self.require_non_negative()?;
         self.best_first(source, None, Heuristic::Zero, 0.0);
-        out.clear();
-        out.extend((0..self.dist.len()).map(|v| if self.reached(v) { self.dist[v] } else { f64::INFINITY }));
+        for (v, o) in out.iter_mut().enumerate().take(self.dist.len()) {
+            *o = if self.reached(v) { self.dist[v] } else { f64::INFINITY };
+        }
         Ok(())
     }
 
