@@ -8,5 +8,6 @@
 #![warn(clippy::all)]
 
 pub mod ffi;
+pub mod movingai;
 pub mod random;
 pub mod rsqrt;
