@@ -9,5 +9,6 @@
 
 pub mod ffi;
 pub mod grid;
+pub mod movingai;
 pub mod random;
 pub mod rsqrt;

@@ -5,6 +5,10 @@
 //! [`buffer`] (pointer and caller-buffer checks). One file per subsystem holds
 //! its exports. Safe Rust code outside `src/ffi/` never sees a raw pointer.
 
+// Export docs use Detour's `@param[in]` / `@param[out]` markers for C readers;
+// rustdoc would read `[in]` as a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 pub mod buffer;
 pub mod error;
 pub mod handle;
