@@ -34,6 +34,8 @@ fn rust_layouts() -> Vec<Layout> {
         TessVec3 in tessera::ffi::types { x, y, z },
         TessRng in tessera::ffi::random { state },
         TessPrd in tessera::ffi::random { c, failures, reserved },
+        TessGridCell in tessera::ffi::grid { x, y },
+        TessGridSearchOptions in tessera::ffi::grid { algorithm, moves, path_style, record_expanded, reserved },
     }
 }
 
