@@ -191,14 +191,14 @@ fn table() {
                 continue;
             }
             let mut row = format!("| {lo}–{hi} | {n} |");
-            for si in 0..Solver::ALL.len() {
-                row += &format!(" {:.1} |", median(&mut times[si][ri]));
+            for per_solver in times.iter_mut() {
+                row += &format!(" {:.1} |", median(&mut per_solver[ri]));
             }
             println!("{row}");
         }
         let mut row = format!("| all | {} |", scens.len());
-        for si in 0..Solver::ALL.len() {
-            let mut all: Vec<f64> = times[si].iter().flatten().copied().collect();
+        for per_solver in &times {
+            let mut all: Vec<f64> = per_solver.iter().flatten().copied().collect();
             row += &format!(" {:.1} |", median(&mut all));
         }
         println!("{row}");

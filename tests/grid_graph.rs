@@ -144,13 +144,13 @@ fn astar_with_admissible_heuristics_is_optimal_on_geometric_graphs() {
 /// Transitive closure by repeated BFS (every node reaches itself).
 fn closure(n: u32, edges: &[(u32, u32, f64)]) -> Vec<Vec<bool>> {
     let mut r = vec![vec![false; n as usize]; n as usize];
-    for s in 0..n as usize {
-        r[s][s] = true;
+    for (s, row) in r.iter_mut().enumerate() {
+        row[s] = true;
         let mut stack = vec![s];
         while let Some(v) = stack.pop() {
             for e in edges.iter().filter(|e| e.0 as usize == v) {
-                if !r[s][e.1 as usize] {
-                    r[s][e.1 as usize] = true;
+                if !row[e.1 as usize] {
+                    row[e.1 as usize] = true;
                     stack.push(e.1 as usize);
                 }
             }
@@ -252,10 +252,7 @@ fn cell_dijkstra(map: &GridMap, s: Cell, moves: Moves) -> Vec<f64> {
     let mut d = vec![f64::INFINITY; (w * h) as usize];
     let mut done = vec![false; (w * h) as usize];
     d[(i64::from(s.y) * w + i64::from(s.x)) as usize] = 0.0;
-    loop {
-        let Some(u) = (0..d.len()).filter(|&i| !done[i] && d[i].is_finite()).min_by(|&a, &b| d[a].total_cmp(&d[b])) else {
-            break;
-        };
+    while let Some(u) = (0..d.len()).filter(|&i| !done[i] && d[i].is_finite()).min_by(|&a, &b| d[a].total_cmp(&d[b])) {
         done[u] = true;
         let (x, y) = (u as i64 % w, u as i64 / w);
         for dy in -1..=1i64 {
