@@ -156,18 +156,19 @@ impl GridQuery {
         self.search << 1
     }
 
-    /// Relaxes node `n` to cost `g` through `parent`; `h` is its heuristic.
+    /// Relaxes node `n` to cost `g` through `parent`; `h` gives its
+    /// heuristic and is evaluated only when the node is new or improved.
     #[inline(always)]
-    fn relax(&mut self, n: usize, g: f64, h: f64, parent: u32) {
+    fn relax(&mut self, n: usize, g: f64, h: impl FnOnce() -> f64, parent: u32) {
         let open = self.open_stamp();
         let info = &mut self.nodes[n];
         if info.stamp < open {
             *info = NodeInfo { g, parent, stamp: open };
-            self.heap.push(n as u32, g + h, g);
+            self.heap.push(n as u32, g + h(), g);
         } else if info.stamp == open && g < info.g {
             info.g = g;
             info.parent = parent;
-            self.heap.decrease(n as u32, g + h, g);
+            self.heap.decrease(n as u32, g + h(), g);
         }
     }
 
@@ -224,30 +225,30 @@ impl GridQuery {
             let (north, south) = (above & 2 != 0, below & 2 != 0);
             let parent = n as u32;
             if west {
-                self.relax(n - 1, g + 1.0, heuristic(x - 1, y), parent);
+                self.relax(n - 1, g + 1.0, || heuristic(x - 1, y), parent);
             }
             if east {
-                self.relax(n + 1, g + 1.0, heuristic(x + 1, y), parent);
+                self.relax(n + 1, g + 1.0, || heuristic(x + 1, y), parent);
             }
             if north {
-                self.relax(n - w, g + 1.0, heuristic(x, y - 1), parent);
+                self.relax(n - w, g + 1.0, || heuristic(x, y - 1), parent);
             }
             if south {
-                self.relax(n + w, g + 1.0, heuristic(x, y + 1), parent);
+                self.relax(n + w, g + 1.0, || heuristic(x, y + 1), parent);
             }
             if OCTILE {
                 let gd = g + SQRT2;
                 if north && west && above & 1 != 0 {
-                    self.relax(n - w - 1, gd, heuristic(x - 1, y - 1), parent);
+                    self.relax(n - w - 1, gd, || heuristic(x - 1, y - 1), parent);
                 }
                 if north && east && above & 4 != 0 {
-                    self.relax(n - w + 1, gd, heuristic(x + 1, y - 1), parent);
+                    self.relax(n - w + 1, gd, || heuristic(x + 1, y - 1), parent);
                 }
                 if south && west && below & 1 != 0 {
-                    self.relax(n + w - 1, gd, heuristic(x - 1, y + 1), parent);
+                    self.relax(n + w - 1, gd, || heuristic(x - 1, y + 1), parent);
                 }
                 if south && east && below & 4 != 0 {
-                    self.relax(n + w + 1, gd, heuristic(x + 1, y + 1), parent);
+                    self.relax(n + w + 1, gd, || heuristic(x + 1, y + 1), parent);
                 }
             }
         }
@@ -291,9 +292,9 @@ impl GridQuery {
                     let ddx = (jx - x).unsigned_abs();
                     let ddy = (jy - y).unsigned_abs();
                     let cost = if dx != 0 && dy != 0 { SQRT2 * ddx as f64 } else { (ddx + ddy) as f64 };
-                    let h = octile(jx - jumper.gx, jy - jumper.gy);
+                    let (gx, gy) = (jumper.gx, jumper.gy);
                     let m = jy as usize * w + jx as usize;
-                    self.relax(m, info.g + cost, h, n as u32);
+                    self.relax(m, info.g + cost, || octile(jx - gx, jy - gy), n as u32);
                 }
             }
         }
