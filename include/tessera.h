@@ -29,6 +29,16 @@
 #define TESS_RSQRT_MOROZ 2
 
 /**
+ * AOI event kind for `tess_spatial_grid_aoi_events`: targets that came into view.
+ */
+#define TESS_AOI_ENTER 0
+
+/**
+ * AOI event kind for `tess_spatial_grid_aoi_events`: targets that left view.
+ */
+#define TESS_AOI_LEAVE 1
+
+/**
  * ABI version of this header. Bumped when an existing function, struct or
  * constant changes incompatibly (see docs/ABI.md); adding functions does not
  * bump it. Compare with `tess_abi_version()` at start-up.
@@ -51,6 +61,20 @@ typedef struct TessAliasTable TessAliasTable;
  * Thread-safety: immutable after creation; sample from any number of threads.
  */
 typedef struct TessCdfSampler TessCdfSampler;
+
+/**
+ * A uniform grid of square cells over the XZ plane (Y up) holding entities
+ * identified by the caller's `uint64_t` ids (any value, 0 included).
+ * Positions outside the bounds are kept and filed in the border cells.
+ * Distances are Euclidean in XZ and inclusive: an entity at exactly the
+ * query distance is inside.
+ *
+ * Ownership: created by `tess_spatial_grid_new`, freed by `tess_spatial_grid_free`.
+ * Thread-safety: the query functions (those taking `const TessSpatialGrid *`)
+ * allocate nothing and may run on any number of threads at once; functions
+ * taking `TessSpatialGrid *` mutate and need exclusive access.
+ */
+typedef struct TessSpatialGrid TessSpatialGrid;
 
 /**
  * Result of every fallible `tess_` call: a bit set, like Detour's `dtStatus`.
@@ -118,6 +142,41 @@ typedef struct TessVec3 {
    */
   float z;
 } TessVec3;
+
+/**
+ * One k-nearest result.
+ *
+ * Ownership: a plain value in a caller buffer.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSpatialHit {
+  /**
+   * The entity's id.
+   */
+  uint64_t id;
+  /**
+   * Squared XZ distance from the query point in world units², computed in double precision.
+   */
+  double dist_sq;
+} TessSpatialHit;
+
+/**
+ * Two entity ids. From `tess_spatial_grid_pairs_within`: an unordered pair
+ * with `a < b`. From the AOI functions: `a` is the observer, `b` the target.
+ *
+ * Ownership: a plain value in a caller buffer.
+ * Thread-safety: plain data.
+ */
+typedef struct TessIdPair {
+  /**
+   * First id (the smaller one, or the observer).
+   */
+  uint64_t a;
+  /**
+   * Second id (the larger one, or the target).
+   */
+  uint64_t b;
+} TessIdPair;
 
 /**
  * The call failed; detail bits say why and `tess_last_error_message` has text.
@@ -538,6 +597,280 @@ TessStatus tess_normalize3(struct TessVec3 v, uint32_t magic, uint32_t iteration
  * `data` must hold `count` vectors.
  */
 TessStatus tess_normalize3_batch(struct TessVec3 *data, uint32_t count, uint32_t magic, uint32_t iterations);
+
+/**
+ * Creates an empty grid over `[min_x, max_x] × [min_z, max_z]` with square
+ * cells of side `cell_size`. Choose the cell size near the usual query
+ * radius. At most 2^22 cells.
+ *
+ * @param[in]  min_x, min_z  Lower corner in world units.
+ * @param[in]  max_x, max_z  Upper corner in world units. [Limit: > min on both axes]
+ * @param[in]  cell_size     Cell side in world units. [Limit: > 0]
+ * @param[out] out           The new grid; set to NULL on failure.
+ * @return SUCCESS, or FAILURE with INVALID_PARAM (non-finite values, cell size <= 0,
+ *         zero-sized bounds, too many cells) or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_new(float min_x,
+                                 float min_z,
+                                 float max_x,
+                                 float max_z,
+                                 float cell_size,
+                                 struct TessSpatialGrid **out);
+
+/**
+ * Frees a grid. NULL is a no-op; a stale pointer is ignored and reported
+ * through `tess_last_error_message`.
+ *
+ * # Safety
+ * `grid` must not be in use by another thread.
+ */
+void tess_spatial_grid_free(struct TessSpatialGrid *grid);
+
+/**
+ * Number of entities in the grid.
+ *
+ * @param[out] out  The count.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_len(const struct TessSpatialGrid *grid, uint32_t *out);
+
+/**
+ * Adds an entity.
+ *
+ * @param[in] id      The caller's id; must not be in the grid yet.
+ * @param[in] x, z    Position in world units (outside the bounds is allowed).
+ * @param[in] radius  AOI view radius and reach for `tess_spatial_grid_query_entity`,
+ *                    in world units; 0 observes nothing. [Limit: >= 0, finite]
+ * @return SUCCESS, or FAILURE with ALREADY_EXISTS (duplicate id), INVALID_PARAM
+ *         (NaN/inf, negative radius), FULL, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_insert(struct TessSpatialGrid *grid,
+                                    uint64_t id,
+                                    float x,
+                                    float z,
+                                    float radius);
+
+/**
+ * Removes an entity. It leaves every observer's view at the next AOI update.
+ *
+ * @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_remove(struct TessSpatialGrid *grid, uint64_t id);
+
+/**
+ * Moves an entity; a move within the same cell is one write.
+ *
+ * @param[in] x, z  New position in world units.
+ * @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), INVALID_PARAM (NaN/inf),
+ *         STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_move(struct TessSpatialGrid *grid, uint64_t id, float x, float z);
+
+/**
+ * Moves `count` entities in one call: `ids[i]` goes to `positions[i]`
+ * (x and z used, y ignored, so engine position arrays pass unchanged).
+ * Everything is checked first: on failure nothing has moved. Passing the
+ * same `ids` array every frame is fastest (its lookups are remembered).
+ *
+ * @param[in] ids        `count` ids, all in the grid.
+ * @param[in] positions  `count` positions in world units.
+ * @param[in] count      Number of entities; 0 does nothing.
+ * @return SUCCESS, or FAILURE with NOT_FOUND (an unknown id), INVALID_PARAM
+ *         (NaN/inf; the message names the index), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `ids` and `positions` must hold `count` elements; `grid` must not be used
+ * by another thread during the call.
+ */
+TessStatus tess_spatial_grid_move_batch(struct TessSpatialGrid *grid,
+                                        const uint64_t *ids,
+                                        const struct TessVec3 *positions,
+                                        uint32_t count);
+
+/**
+ * Sets an entity's radius: its AOI view radius (0 observes nothing) and its
+ * reach for `tess_spatial_grid_query_entity`.
+ *
+ * @param[in] radius  World units. [Limit: >= 0, finite]
+ * @return SUCCESS, or FAILURE with NOT_FOUND, INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_set_radius(struct TessSpatialGrid *grid, uint64_t id, float radius);
+
+/**
+ * Reads an entity's position (exactly as last given) and radius.
+ *
+ * @param[out] out_x, out_z   Position in world units.
+ * @param[out] out_radius     Radius in world units.
+ * @return SUCCESS, or FAILURE with NOT_FOUND, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * The out-pointers must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_get(const struct TessSpatialGrid *grid,
+                                 uint64_t id,
+                                 float *out_x,
+                                 float *out_z,
+                                 float *out_radius);
+
+/**
+ * Ids of the entities within `radius` of `(x, z)` (inclusive: distance <= radius).
+ *
+ * @param[in]  x, z     Centre in world units.
+ * @param[in]  radius   World units. [Limit: >= 0, finite]
+ * @param[out] out      Caller buffer of ids, in no particular order.
+ * @param[in]  cap      Capacity of `out`.
+ * @param[out] out_len  The full number of ids found.
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (first `cap` ids written), or FAILURE
+ *         with INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_circle(const struct TessSpatialGrid *grid,
+                                          float x,
+                                          float z,
+                                          float radius,
+                                          uint64_t *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * Ids of the entities in the closed box `min_x <= x <= max_x`, `min_z <= z <= max_z`.
+ *
+ * @param[in]  min_x, min_z, max_x, max_z  The box in world units. [Limit: min <= max]
+ * @param[out] out, cap, out_len           Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_aabb(const struct TessSpatialGrid *grid,
+                                        float min_x,
+                                        float min_z,
+                                        float max_x,
+                                        float max_z,
+                                        uint64_t *out,
+                                        uint32_t cap,
+                                        uint32_t *out_len);
+
+/**
+ * Ids of the other entities within entity `id`'s own radius of it.
+ *
+ * @param[in]  id                 An entity in the grid.
+ * @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`, or FAILURE with NOT_FOUND.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_entity(const struct TessSpatialGrid *grid,
+                                          uint64_t id,
+                                          uint64_t *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * The `k` entities nearest to `(x, z)` within `max_dist`, nearest first
+ * (equal distances by smaller id). `k` is the buffer capacity; fewer are
+ * returned when fewer exist, so this never reports BUFFER_TOO_SMALL.
+ *
+ * @param[in]  x, z      Query point in world units.
+ * @param[in]  max_dist  Inclusive distance limit in world units; INFINITY for none. [Limit: >= 0]
+ * @param[out] out       Caller buffer of `k` hits.
+ * @param[in]  k         How many to find (0 finds nothing).
+ * @param[out] out_len   How many were written (<= k).
+ * @return SUCCESS, or FAILURE with INVALID_PARAM (NaN/inf position, NaN or negative
+ *         `max_dist`), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must hold `k` elements (NULL when `k == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_nearest(const struct TessSpatialGrid *grid,
+                                     float x,
+                                     float z,
+                                     float max_dist,
+                                     struct TessSpatialHit *out,
+                                     uint32_t k,
+                                     uint32_t *out_len);
+
+/**
+ * Every unordered pair of entities within `r` of each other (inclusive),
+ * each exactly once, as `{a, b}` with `a < b`. Cost is linear in the number
+ * of entities for `r` near the cell size (the half-neighbour scan).
+ *
+ * @param[in]  r                  Distance in world units. [Limit: >= 0, finite]
+ * @param[out] out, cap, out_len  Caller buffer; `out_len` is the full pair count
+ *                                (call with `cap == 0` to size the buffer).
+ * @return As `tess_spatial_grid_query_circle`.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_pairs_within(const struct TessSpatialGrid *grid,
+                                          float r,
+                                          struct TessIdPair *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * Recomputes every observer's view (entities with radius > 0 see the other
+ * entities within their radius) and writes what changed since the previous
+ * update: `{observer, target}` pairs that entered and that left view,
+ * grouped by observer, targets ascending. A removed entity leaves every view
+ * that held it; a removed observer's own view is dropped without events.
+ * When a buffer is too small the events stay readable with
+ * `tess_spatial_grid_aoi_events` until the next update.
+ *
+ * @param[out] enter, enter_cap, enter_len  Caller buffer for enter events.
+ * @param[out] leave, leave_cap, leave_len  Caller buffer for leave events.
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (either buffer), or FAILURE with
+ *         STALE_HANDLE or NULL_PARAM (checked before anything is updated).
+ *
+ * # Safety
+ * The buffers must hold their capacities (NULL when 0); the lengths must be
+ * writable; `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_aoi_update(struct TessSpatialGrid *grid,
+                                        struct TessIdPair *enter,
+                                        uint32_t enter_cap,
+                                        uint32_t *enter_len,
+                                        struct TessIdPair *leave,
+                                        uint32_t leave_cap,
+                                        uint32_t *leave_len);
+
+/**
+ * Reads the events of the last `tess_spatial_grid_aoi_update` again (for
+ * example after BUFFER_TOO_SMALL).
+ *
+ * @param[in]  kind               `TESS_AOI_ENTER` or `TESS_AOI_LEAVE`.
+ * @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`; INVALID_PARAM for an unknown kind.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_aoi_events(const struct TessSpatialGrid *grid,
+                                        uint32_t kind,
+                                        struct TessIdPair *out,
+                                        uint32_t cap,
+                                        uint32_t *out_len);
 
 /**
  * The library version as a static NUL-terminated string, e.g. `"0.1.0"`.

@@ -27,6 +27,14 @@ namespace Tessera
         /// </summary>
         public const uint TESS_RSQRT_MOROZ = 2;
         /// <summary>
+        ///  AOI event kind for `tess_spatial_grid_aoi_events`: targets that came into view.
+        /// </summary>
+        public const uint TESS_AOI_ENTER = 0;
+        /// <summary>
+        ///  AOI event kind for `tess_spatial_grid_aoi_events`: targets that left view.
+        /// </summary>
+        public const uint TESS_AOI_LEAVE = 1;
+        /// <summary>
         ///  The call failed; detail bits say why and `tess_last_error_message` has text.
         /// </summary>
         public const uint TESS_FAILURE = 2147483648;
@@ -411,6 +419,243 @@ namespace Tessera
         public static extern uint tess_normalize3_batch(TessVec3* data, uint count, uint magic, uint iterations);
 
         /// <summary>
+        ///  Creates an empty grid over `[min_x, max_x] × [min_z, max_z]` with square
+        ///  cells of side `cell_size`. Choose the cell size near the usual query
+        ///  radius. At most 2^22 cells.
+        ///
+        ///  @param[in]  min_x, min_z  Lower corner in world units.
+        ///  @param[in]  max_x, max_z  Upper corner in world units. [Limit: &gt; min on both axes]
+        ///  @param[in]  cell_size     Cell side in world units. [Limit: &gt; 0]
+        ///  @param[out] out           The new grid; set to NULL on failure.
+        ///  @return SUCCESS, or FAILURE with INVALID_PARAM (non-finite values, cell size &lt;= 0,
+        ///          zero-sized bounds, too many cells) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_new(float min_x, float min_z, float max_x, float max_z, float cell_size, TessSpatialGrid** @out);
+
+        /// <summary>
+        ///  Frees a grid. NULL is a no-op; a stale pointer is ignored and reported
+        ///  through `tess_last_error_message`.
+        ///
+        ///  # Safety
+        ///  `grid` must not be in use by another thread.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_spatial_grid_free(TessSpatialGrid* grid);
+
+        /// <summary>
+        ///  Number of entities in the grid.
+        ///
+        ///  @param[out] out  The count.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_len", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_len(TessSpatialGrid* grid, uint* @out);
+
+        /// <summary>
+        ///  Adds an entity.
+        ///
+        ///  @param[in] id      The caller's id; must not be in the grid yet.
+        ///  @param[in] x, z    Position in world units (outside the bounds is allowed).
+        ///  @param[in] radius  AOI view radius and reach for `tess_spatial_grid_query_entity`,
+        ///                     in world units; 0 observes nothing. [Limit: &gt;= 0, finite]
+        ///  @return SUCCESS, or FAILURE with ALREADY_EXISTS (duplicate id), INVALID_PARAM
+        ///          (NaN/inf, negative radius), FULL, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_insert", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_insert(TessSpatialGrid* grid, ulong id, float x, float z, float radius);
+
+        /// <summary>
+        ///  Removes an entity. It leaves every observer's view at the next AOI update.
+        ///
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_remove", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_remove(TessSpatialGrid* grid, ulong id);
+
+        /// <summary>
+        ///  Moves an entity; a move within the same cell is one write.
+        ///
+        ///  @param[in] x, z  New position in world units.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), INVALID_PARAM (NaN/inf),
+        ///          STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_move", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_move(TessSpatialGrid* grid, ulong id, float x, float z);
+
+        /// <summary>
+        ///  Moves `count` entities in one call: `ids[i]` goes to `positions[i]`
+        ///  (x and z used, y ignored, so engine position arrays pass unchanged).
+        ///  Everything is checked first: on failure nothing has moved. Passing the
+        ///  same `ids` array every frame is fastest (its lookups are remembered).
+        ///
+        ///  @param[in] ids        `count` ids, all in the grid.
+        ///  @param[in] positions  `count` positions in world units.
+        ///  @param[in] count      Number of entities; 0 does nothing.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (an unknown id), INVALID_PARAM
+        ///          (NaN/inf; the message names the index), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `ids` and `positions` must hold `count` elements; `grid` must not be used
+        ///  by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_move_batch", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_move_batch(TessSpatialGrid* grid, ulong* ids, TessVec3* positions, uint count);
+
+        /// <summary>
+        ///  Sets an entity's radius: its AOI view radius (0 observes nothing) and its
+        ///  reach for `tess_spatial_grid_query_entity`.
+        ///
+        ///  @param[in] radius  World units. [Limit: &gt;= 0, finite]
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND, INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_set_radius", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_set_radius(TessSpatialGrid* grid, ulong id, float radius);
+
+        /// <summary>
+        ///  Reads an entity's position (exactly as last given) and radius.
+        ///
+        ///  @param[out] out_x, out_z   Position in world units.
+        ///  @param[out] out_radius     Radius in world units.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  The out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_get", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_get(TessSpatialGrid* grid, ulong id, float* out_x, float* out_z, float* out_radius);
+
+        /// <summary>
+        ///  Ids of the entities within `radius` of `(x, z)` (inclusive: distance &lt;= radius).
+        ///
+        ///  @param[in]  x, z     Centre in world units.
+        ///  @param[in]  radius   World units. [Limit: &gt;= 0, finite]
+        ///  @param[out] out      Caller buffer of ids, in no particular order.
+        ///  @param[in]  cap      Capacity of `out`.
+        ///  @param[out] out_len  The full number of ids found.
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (first `cap` ids written), or FAILURE
+        ///          with INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_circle", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_circle(TessSpatialGrid* grid, float x, float z, float radius, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Ids of the entities in the closed box `min_x &lt;= x &lt;= max_x`, `min_z &lt;= z &lt;= max_z`.
+        ///
+        ///  @param[in]  min_x, min_z, max_x, max_z  The box in world units. [Limit: min &lt;= max]
+        ///  @param[out] out, cap, out_len           Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_aabb", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_aabb(TessSpatialGrid* grid, float min_x, float min_z, float max_x, float max_z, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Ids of the other entities within entity `id`'s own radius of it.
+        ///
+        ///  @param[in]  id                 An entity in the grid.
+        ///  @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`, or FAILURE with NOT_FOUND.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_entity", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_entity(TessSpatialGrid* grid, ulong id, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  The `k` entities nearest to `(x, z)` within `max_dist`, nearest first
+        ///  (equal distances by smaller id). `k` is the buffer capacity; fewer are
+        ///  returned when fewer exist, so this never reports BUFFER_TOO_SMALL.
+        ///
+        ///  @param[in]  x, z      Query point in world units.
+        ///  @param[in]  max_dist  Inclusive distance limit in world units; INFINITY for none. [Limit: &gt;= 0]
+        ///  @param[out] out       Caller buffer of `k` hits.
+        ///  @param[in]  k         How many to find (0 finds nothing).
+        ///  @param[out] out_len   How many were written (&lt;= k).
+        ///  @return SUCCESS, or FAILURE with INVALID_PARAM (NaN/inf position, NaN or negative
+        ///          `max_dist`), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must hold `k` elements (NULL when `k == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_nearest", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_nearest(TessSpatialGrid* grid, float x, float z, float max_dist, TessSpatialHit* @out, uint k, uint* out_len);
+
+        /// <summary>
+        ///  Every unordered pair of entities within `r` of each other (inclusive),
+        ///  each exactly once, as `{a, b}` with `a &lt; b`. Cost is linear in the number
+        ///  of entities for `r` near the cell size (the half-neighbour scan).
+        ///
+        ///  @param[in]  r                  Distance in world units. [Limit: &gt;= 0, finite]
+        ///  @param[out] out, cap, out_len  Caller buffer; `out_len` is the full pair count
+        ///                                 (call with `cap == 0` to size the buffer).
+        ///  @return As `tess_spatial_grid_query_circle`.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_pairs_within", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_pairs_within(TessSpatialGrid* grid, float r, TessIdPair* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Recomputes every observer's view (entities with radius &gt; 0 see the other
+        ///  entities within their radius) and writes what changed since the previous
+        ///  update: `{observer, target}` pairs that entered and that left view,
+        ///  grouped by observer, targets ascending. A removed entity leaves every view
+        ///  that held it; a removed observer's own view is dropped without events.
+        ///  When a buffer is too small the events stay readable with
+        ///  `tess_spatial_grid_aoi_events` until the next update.
+        ///
+        ///  @param[out] enter, enter_cap, enter_len  Caller buffer for enter events.
+        ///  @param[out] leave, leave_cap, leave_len  Caller buffer for leave events.
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (either buffer), or FAILURE with
+        ///          STALE_HANDLE or NULL_PARAM (checked before anything is updated).
+        ///
+        ///  # Safety
+        ///  The buffers must hold their capacities (NULL when 0); the lengths must be
+        ///  writable; `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_aoi_update", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_aoi_update(TessSpatialGrid* grid, TessIdPair* enter, uint enter_cap, uint* enter_len, TessIdPair* leave, uint leave_cap, uint* leave_len);
+
+        /// <summary>
+        ///  Reads the events of the last `tess_spatial_grid_aoi_update` again (for
+        ///  example after BUFFER_TOO_SMALL).
+        ///
+        ///  @param[in]  kind               `TESS_AOI_ENTER` or `TESS_AOI_LEAVE`.
+        ///  @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`; INVALID_PARAM for an unknown kind.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_aoi_events", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_aoi_events(TessSpatialGrid* grid, uint kind, TessIdPair* @out, uint cap, uint* out_len);
+
+        /// <summary>
         ///  The static name of a status: the lowest detail bit's name when one is set
         ///  (`"INVALID_PARAM"`), otherwise `"SUCCESS"`, `"FAILURE"`, `"IN_PROGRESS"`,
         ///  or `"UNKNOWN"` for a word with none of the three high bits.
@@ -526,6 +771,62 @@ namespace Tessera
         ///  Reserved; keep zero.
         /// </summary>
         public uint reserved;
+    }
+
+    /// <summary>
+    ///  A uniform grid of square cells over the XZ plane (Y up) holding entities
+    ///  identified by the caller's `uint64_t` ids (any value, 0 included).
+    ///  Positions outside the bounds are kept and filed in the border cells.
+    ///  Distances are Euclidean in XZ and inclusive: an entity at exactly the
+    ///  query distance is inside.
+    ///
+    ///  Ownership: created by `tess_spatial_grid_new`, freed by `tess_spatial_grid_free`.
+    ///  Thread-safety: the query functions (those taking `const TessSpatialGrid *`)
+    ///  allocate nothing and may run on any number of threads at once; functions
+    ///  taking `TessSpatialGrid *` mutate and need exclusive access.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSpatialGrid
+    {
+    }
+
+    /// <summary>
+    ///  Two entity ids. From `tess_spatial_grid_pairs_within`: an unordered pair
+    ///  with `a &lt; b`. From the AOI functions: `a` is the observer, `b` the target.
+    ///
+    ///  Ownership: a plain value in a caller buffer.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessIdPair
+    {
+        /// <summary>
+        ///  First id (the smaller one, or the observer).
+        /// </summary>
+        public ulong a;
+        /// <summary>
+        ///  Second id (the larger one, or the target).
+        /// </summary>
+        public ulong b;
+    }
+
+    /// <summary>
+    ///  One k-nearest result.
+    ///
+    ///  Ownership: a plain value in a caller buffer.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSpatialHit
+    {
+        /// <summary>
+        ///  The entity's id.
+        /// </summary>
+        public ulong id;
+        /// <summary>
+        ///  Squared XZ distance from the query point in world units², computed in double precision.
+        /// </summary>
+        public double dist_sq;
     }
 
     /// <summary>
