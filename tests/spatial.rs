@@ -228,11 +228,14 @@ proptest! {
                     },
                     Op::Insert(id, x, z, r) => {
                         let res = g.insert(id, x, z, r);
-                        if model.contains_key(&id) {
-                            prop_assert_eq!(res, Err(SpatialError::DuplicateId(id)));
-                        } else {
-                            res.unwrap();
-                            model.insert(id, (x, z, r));
+                        match model.entry(id) {
+                            std::collections::btree_map::Entry::Occupied(_) => {
+                                prop_assert_eq!(res, Err(SpatialError::DuplicateId(id)));
+                            }
+                            std::collections::btree_map::Entry::Vacant(slot) => {
+                                res.unwrap();
+                                slot.insert((x, z, r));
+                            }
                         }
                     }
                     Op::Remove(i) => if let Some(id) = nth(i) {

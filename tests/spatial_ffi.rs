@@ -24,7 +24,7 @@ fn new_grid(cell: f32) -> *mut TessSpatialGrid {
 
 #[test]
 fn construction_errors() {
-    let mut g = 1usize as *mut TessSpatialGrid;
+    let mut g = std::ptr::dangling_mut::<TessSpatialGrid>();
     unsafe {
         assert_eq!(tess_spatial_grid_new(0.0, 0.0, 10.0, 10.0, 0.0, &mut g), INVALID);
         assert!(g.is_null(), "out is NULL on failure");
