@@ -844,8 +844,9 @@ TessStatus tess_spatial_grid_pairs_within(const struct TessSpatialGrid *grid,
  *         STALE_HANDLE or NULL_PARAM (checked before anything is updated).
  *
  * # Safety
- * The buffers must hold their capacities (NULL when 0); the lengths must be
- * writable; `grid` must not be used by another thread during the call.
+ * The buffers must hold their capacities (NULL when 0) and must not overlap
+ * each other or the lengths; the lengths must be writable and distinct;
+ * `grid` must not be used by another thread during the call.
  */
 TessStatus tess_spatial_grid_aoi_update(struct TessSpatialGrid *grid,
                                         struct TessIdPair *enter,

@@ -635,8 +635,9 @@ namespace Tessera
         ///          STALE_HANDLE or NULL_PARAM (checked before anything is updated).
         ///
         ///  # Safety
-        ///  The buffers must hold their capacities (NULL when 0); the lengths must be
-        ///  writable; `grid` must not be used by another thread during the call.
+        ///  The buffers must hold their capacities (NULL when 0) and must not overlap
+        ///  each other or the lengths; the lengths must be writable and distinct;
+        ///  `grid` must not be used by another thread during the call.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_spatial_grid_aoi_update", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint tess_spatial_grid_aoi_update(TessSpatialGrid* grid, TessIdPair* enter, uint enter_cap, uint* enter_len, TessIdPair* leave, uint leave_cap, uint* leave_len);
