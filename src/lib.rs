@@ -8,5 +8,6 @@
 #![warn(clippy::all)]
 
 pub mod ffi;
+pub mod pool;
 pub mod random;
 pub mod rsqrt;
