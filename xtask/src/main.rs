@@ -1,1 +1,106 @@
-fn main(){}
+//! Project tasks: `cargo xtask test` (everything CI checks) and `cargo xtask demo`
+//! (build the library and run the C, C++ and C# samples).
+
+mod hosts;
+mod tally;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command};
+
+fn main() {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = project_root();
+    std::env::set_current_dir(&root).expect("project root");
+    let ok = match task.as_str() {
+        "test" => test(&root),
+        "demo" => demo(&root),
+        "ffi-overhead" => hosts::ffi_overhead(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <test|demo|ffi-overhead>");
+            eprintln!("  test          everything CI checks; ends with 'N passed, N failed'");
+            eprintln!("  demo          build the library and header, run the C, C++ and C# samples");
+            eprintln!("  ffi-overhead  time trivial calls from C (for docs/PERFORMANCE.md)");
+            false
+        }
+    };
+    exit(if ok { 0 } else { 1 });
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
+}
+
+/// Runs a command, echoing it; returns whether it succeeded.
+pub fn run(cmd: &mut Command) -> bool {
+    eprintln!("$ {}", describe(cmd));
+    match cmd.status() {
+        Ok(s) => s.success(),
+        Err(e) => {
+            eprintln!("could not start {}: {e}", describe(cmd));
+            false
+        }
+    }
+}
+
+/// Runs a command and captures stdout (stderr passes through).
+pub fn run_capture(cmd: &mut Command) -> (bool, String) {
+    eprintln!("$ {}", describe(cmd));
+    match cmd.stderr(std::process::Stdio::inherit()).output() {
+        Ok(out) => (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(e) => (false, format!("could not start {}: {e}", describe(cmd))),
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program().to_string_lossy().into_owned())
+        .chain(cmd.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test(root: &Path) -> bool {
+    let mut tally = tally::Tally::default();
+    if let Err(missing) = tools::ensure(&tools::TEST_TOOLS) {
+        eprintln!("{missing}");
+        println!("0 passed, 1 failed");
+        return false;
+    }
+
+    // Rust: unit, integration and doc tests (the test profile is optimised).
+    let (ok, out) = run_capture(cargo().args(["test", "--workspace", "--no-fail-fast", "--color", "never"]));
+    print!("{out}");
+    tally.add_cargo_output("cargo test", ok, &out);
+
+    // The release library the hosts link against; building it regenerates the header and C# file.
+    tally.step("cargo build --release", run(cargo().args(["build", "--release", "--lib"])));
+    tally.step("generated header and C# declarations are committed", hosts::generated_files_fresh(root));
+
+    let mut vectors = hosts::Vectors::default();
+    let (ok, out) = run_capture(cargo().args(["run", "--release", "--quiet", "--example", "vectors"]));
+    tally.step("rust vectors", ok);
+    vectors.collect("rust", &out);
+
+    hosts::c_tests(root, &mut tally, &mut vectors);
+    hosts::cpp_tests(root, &mut tally, &mut vectors);
+    hosts::csharp_tests(root, &mut tally, &mut vectors);
+    vectors.compare(&mut tally);
+
+    tally.finish()
+}
+
+fn demo(root: &Path) -> bool {
+    if let Err(missing) = tools::ensure(&tools::DEMO_TOOLS) {
+        eprintln!("{missing}");
+        return false;
+    }
+    if !run(cargo().args(["build", "--release", "--lib"])) {
+        return false;
+    }
+    println!("library: target/release/libtessera.so, libtessera.a; header: include/tessera.h");
+    hosts::run_samples(root)
+}

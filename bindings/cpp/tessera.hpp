@@ -1,0 +1,6 @@
+// tessera: header-only C++17 RAII wrapper over tessera.h.
+// Owning classes are move-only; failures throw tess::Error carrying the status and message.
+#pragma once
+
+#include "tessera/core.hpp"
+#include "tessera/random.hpp"
