@@ -13,7 +13,7 @@ const INVALID: TessStatus = TESS_FAILURE | TESS_INVALID_PARAM;
 const NULL: TessStatus = TESS_FAILURE | TESS_NULL_PARAM;
 
 fn new_pool(size: u32, align: u32, cap: u32, policy: u32, flags: u32) -> (TessStatus, *mut TessPool) {
-    let mut p = 1usize as *mut TessPool; // must be reset to NULL on failure
+    let mut p = std::ptr::dangling_mut::<TessPool>(); // must be reset to NULL on failure
     let s = unsafe { tess_pool_new(size, align, cap, policy, flags, &mut p) };
     (s, p)
 }
@@ -31,7 +31,7 @@ fn alloc(p: *mut TessPool) -> (TessStatus, u64, *mut c_void, u64) {
 }
 
 fn get(p: *const TessPool, h: u64) -> (TessStatus, *mut c_void) {
-    let mut ptr = 1usize as *mut c_void;
+    let mut ptr = std::ptr::dangling_mut::<c_void>();
     let s = unsafe { tess_pool_get(p, h, &mut ptr) };
     (s, ptr)
 }

@@ -25,7 +25,7 @@
 //! `slots` (fixed pools) slots of `stride` bytes aligned to `slot_align`.
 
 use super::{FullPolicy, Handle, PoolConfig, PoolError, PoolStats};
-use bitvec::prelude::{BitVec, Lsb0};
+use bitvec::prelude::{BitArray, Lsb0};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
@@ -128,7 +128,9 @@ pub(crate) struct Engine<L: SlotLayout> {
     fresh: u32,
     free_head: u32,
     live: u32,
-    in_use: BitVec<usize, Lsb0>,
+    /// In-use bitset, one `usize` word of bits per element: bitvec's
+    /// `BitArray` is a plain word, so a bit flip is one or/and.
+    in_use: Vec<BitArray<usize, Lsb0>>,
     policy: FullPolicy,
     max_capacity: u32,
     debug_fill: bool,
@@ -182,7 +184,7 @@ impl<L: SlotLayout> Engine<L> {
             fresh: 0,
             free_head: NIL,
             live: 0,
-            in_use: BitVec::new(),
+            in_use: Vec::new(),
             policy: config.policy,
             max_capacity,
             debug_fill: config.debug_fill,
@@ -209,7 +211,7 @@ impl<L: SlotLayout> Engine<L> {
         let ptr = NonNull::new(ptr).ok_or(PoolError::OutOfMemory)?;
         self.chunks.push(ptr);
         self.slots += usable;
-        self.in_use.resize(self.slots as usize, false);
+        self.in_use.resize((self.slots as usize).div_ceil(usize::BITS as usize), BitArray::ZERO);
         Ok(())
     }
 
@@ -284,31 +286,9 @@ impl<L: SlotLayout> Engine<L> {
             self.fresh += 1;
             self.fresh - 1
         } else {
-            match self.policy {
-                FullPolicy::Fail => return Err(PoolError::Full),
-                FullPolicy::Grow => {
-                    let room = self.max_capacity - self.slots;
-                    if room == 0 {
-                        return Err(PoolError::Full);
-                    }
-                    self.add_chunk(room.min(self.chunk_slots))?;
-                    self.fresh += 1;
-                    self.fresh - 1
-                }
-                FullPolicy::EvictOldest => {
-                    let idx = self.oldest;
-                    debug_assert_ne!(idx, NIL, "a full pool has a live slot");
-                    let slot = self.slot_ptr(idx);
-                    let old = self.generation_at(slot);
-                    evicted = Some(Handle { index: idx, generation: old });
-                    self.unlink(idx);
-                    self.evictions += 1;
-                    self.live -= 1;
-                    // Free then allocate again: the generation moves on by two.
-                    self.set_generation(slot, old.wrapping_add(1));
-                    idx
-                }
-            }
+            let (idx, old) = self.take_when_full()?;
+            evicted = old;
+            idx
         };
         let slot = self.slot_ptr(idx);
         let generation = self.generation_at(slot).wrapping_add(1);
@@ -321,6 +301,36 @@ impl<L: SlotLayout> Engine<L> {
         }
         // SAFETY: body_offset < stride.
         Ok((Handle { index: idx, generation }, unsafe { slot.add(g.body_offset) }, evicted))
+    }
+
+    /// The slow path of `alloc` when no free slot is left: fail, grow or evict.
+    #[cold]
+    #[inline(never)]
+    fn take_when_full(&mut self) -> Result<(u32, Option<Handle>), PoolError> {
+        match self.policy {
+            FullPolicy::Fail => Err(PoolError::Full),
+            FullPolicy::Grow => {
+                let room = self.max_capacity - self.slots;
+                if room == 0 {
+                    return Err(PoolError::Full);
+                }
+                self.add_chunk(room.min(self.chunk_slots))?;
+                self.fresh += 1;
+                Ok((self.fresh - 1, None))
+            }
+            FullPolicy::EvictOldest => {
+                let idx = self.oldest;
+                debug_assert_ne!(idx, NIL, "a full pool has a live slot");
+                let slot = self.slot_ptr(idx);
+                let old = self.generation_at(slot);
+                self.unlink(idx);
+                self.evictions += 1;
+                self.live -= 1;
+                // Free then allocate again: the generation moves on by two.
+                self.set_generation(slot, old.wrapping_add(1));
+                Ok((idx, Some(Handle { index: idx, generation: old })))
+            }
+        }
     }
 
     /// Frees the slot of `handle`, which the caller has checked with
@@ -369,7 +379,7 @@ impl<L: SlotLayout> Engine<L> {
             }
             self.free_head = idx;
         }
-        self.in_use.fill(false);
+        self.in_use.fill(BitArray::ZERO);
         self.live = 0;
         self.oldest = NIL;
         self.newest = NIL;
@@ -378,12 +388,15 @@ impl<L: SlotLayout> Engine<L> {
     #[inline(always)]
     fn set_bit(&mut self, idx: u32, on: bool) {
         let bits = usize::BITS;
-        let word = &mut self.in_use.as_raw_mut_slice()[(idx / bits) as usize];
+        // SAFETY: idx < slots, and in_use has ceil(slots / bits) words.
+        let word = unsafe { self.in_use.get_unchecked_mut((idx / bits) as usize) };
+        // The raw word, not BitSlice::set: that goes through bitvec's encoded
+        // span pointer and costs several times more on this hot path.
         let mask = 1usize << (idx % bits);
         if on {
-            *word |= mask;
+            word.data |= mask;
         } else {
-            *word &= !mask;
+            word.data &= !mask;
         }
     }
 
@@ -413,25 +426,8 @@ impl<L: SlotLayout> Engine<L> {
 
     /// Indices of live slots in ascending order.
     pub fn live_indices(&self) -> impl Iterator<Item = u32> + '_ {
-        self.in_use.iter_ones().map(|i| i as u32)
-    }
-
-    /// The first live slot at or after `from`: a scan of the in-use bitset's
-    /// words, skipping 64 free slots per step.
-    #[inline]
-    pub fn next_live(&self, from: u32) -> Option<u32> {
         let bits = usize::BITS;
-        let words = self.in_use.as_raw_slice();
-        let mut w = (from / bits) as usize;
-        let mut word = *words.get(w)? & (usize::MAX << (from % bits));
-        loop {
-            if word != 0 {
-                // Bits past `slots` are never set (bitvec keeps them clear).
-                return Some(w as u32 * bits + word.trailing_zeros());
-            }
-            w += 1;
-            word = *words.get(w)?;
-        }
+        self.in_use.iter().enumerate().flat_map(move |(w, word)| word.iter_ones().map(move |b| w as u32 * bits + b as u32))
     }
 
     /// Number of live objects.
@@ -465,6 +461,33 @@ impl<L: SlotLayout> Engine<L> {
             idx = self.order[idx as usize].next;
         }
         out
+    }
+}
+
+/// Walks the in-use bitset word by word: the cursor keeps the remaining bits
+/// of the current word, so each step is a trailing-zero count and a clear.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LiveCursor {
+    w: usize,
+    word: usize,
+    started: bool,
+}
+
+impl LiveCursor {
+    /// The next live slot of `engine` in ascending order.
+    #[inline]
+    pub fn next<L: SlotLayout>(&mut self, engine: &Engine<L>) -> Option<u32> {
+        if !self.started {
+            self.started = true;
+            self.word = engine.in_use.first()?.data;
+        }
+        while self.word == 0 {
+            self.w += 1;
+            self.word = engine.in_use.get(self.w)?.data;
+        }
+        let bit = self.word.trailing_zeros();
+        self.word &= self.word - 1;
+        Some(self.w as u32 * usize::BITS + bit)
     }
 }
 

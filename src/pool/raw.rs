@@ -1,6 +1,6 @@
 //! The untyped pool: slots of a size and alignment chosen at run time.
 
-use super::engine::{Engine, Geometry};
+use super::engine::{Engine, Geometry, LiveCursor};
 use super::{FullPolicy, Handle, PoolConfig, PoolError, PoolStats};
 use std::ptr::NonNull;
 
@@ -103,12 +103,8 @@ impl RawPool {
 
     /// Handles of the live elements in slot order.
     pub fn handles(&self) -> impl Iterator<Item = Handle> + '_ {
-        let mut next = 0;
-        std::iter::from_fn(move || {
-            let idx = self.engine.next_live(next)?;
-            next = idx + 1;
-            Some(self.engine.body_of(idx).0)
-        })
+        let mut cursor = LiveCursor::default();
+        std::iter::from_fn(move || Some(self.engine.body_of(cursor.next(&self.engine)?).0))
     }
 
     /// Number of live elements.

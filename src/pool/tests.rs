@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Counts drops so leaks and double drops show up.
-struct Tracked(Rc<Cell<u32>>, u32);
+struct Tracked(Rc<Cell<u32>>, #[allow(dead_code)] u32);
 impl Drop for Tracked {
     fn drop(&mut self) {
         self.0.set(self.0.get() + 1);

@@ -1,6 +1,6 @@
 //! The typed pool.
 
-use super::engine::{Engine, Typed};
+use super::engine::{Engine, LiveCursor, Typed};
 use super::{FullPolicy, Handle, PoolConfig, PoolError, PoolStats};
 use std::marker::PhantomData;
 
@@ -124,12 +124,12 @@ impl<T> Pool<T> {
 
     /// Live objects with their handles, in slot order.
     pub fn iter(&self) -> Iter<'_, T> {
-        Iter { engine: &self.engine, next: 0, _borrow: PhantomData }
+        Iter { engine: &self.engine, cursor: LiveCursor::default(), _borrow: PhantomData }
     }
 
     /// Live objects mutably with their handles, in slot order.
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
-        IterMut { engine: &self.engine, next: 0, _borrow: PhantomData }
+        IterMut { engine: &self.engine, cursor: LiveCursor::default(), _borrow: PhantomData }
     }
 
     /// Handles of the live objects in slot order.
@@ -205,7 +205,7 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Pool<T> {
 /// Iterator over a pool's live objects in slot order, from [`Pool::iter`].
 pub struct Iter<'a, T> {
     engine: &'a Engine<Typed<T>>,
-    next: u32,
+    cursor: LiveCursor,
     _borrow: PhantomData<&'a T>,
 }
 
@@ -213,8 +213,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
     type Item = (Handle, &'a T);
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let idx = self.engine.next_live(self.next)?;
-        self.next = idx + 1;
+        let idx = self.cursor.next(self.engine)?;
         let (handle, body) = self.engine.body_of(idx);
         // SAFETY: the bit of `idx` is set, so its body holds a T; the pool is borrowed.
         Some((handle, unsafe { &*body.cast::<T>() }))
@@ -224,7 +223,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
 /// Mutable iterator over a pool's live objects, from [`Pool::iter_mut`].
 pub struct IterMut<'a, T> {
     engine: &'a Engine<Typed<T>>,
-    next: u32,
+    cursor: LiveCursor,
     _borrow: PhantomData<&'a mut T>,
 }
 
@@ -232,8 +231,7 @@ impl<'a, T> Iterator for IterMut<'a, T> {
     type Item = (Handle, &'a mut T);
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let idx = self.engine.next_live(self.next)?;
-        self.next = idx + 1;
+        let idx = self.cursor.next(self.engine)?;
         let (handle, body) = self.engine.body_of(idx);
         // SAFETY: slot `idx` is live and each index is yielded once while the
         // pool is mutably borrowed, so the references never alias.
