@@ -9,5 +9,6 @@
 
 pub mod ffi;
 pub mod movingai;
+pub mod pool;
 pub mod random;
 pub mod rsqrt;

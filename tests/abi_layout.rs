@@ -34,6 +34,7 @@ fn rust_layouts() -> Vec<Layout> {
         TessVec3 in tessera::ffi::types { x, y, z },
         TessRng in tessera::ffi::random { state },
         TessPrd in tessera::ffi::random { c, failures, reserved },
+        TessPoolStats in tessera::ffi::pool { capacity, live, high_water, elem_size, evictions },
     }
 }
 

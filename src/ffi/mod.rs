@@ -14,6 +14,8 @@ pub mod error;
 pub mod handle;
 pub mod status;
 
+/// C API of [`crate::pool`].
+pub mod pool;
 /// C API of [`crate::random`].
 pub mod random;
 /// Plain-data types shared by several C APIs.
