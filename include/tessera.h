@@ -14,6 +14,48 @@
 
 
 /**
+ * Policy: allocation from a full pool fails with `TESS_FULL`.
+ */
+#define TESS_POOL_FAIL 0
+
+/**
+ * Policy: a full pool adds a chunk of slots; existing elements never move.
+ */
+#define TESS_POOL_GROW 1
+
+/**
+ * Policy: a full pool evicts the least recently allocated element and reports its handle.
+ */
+#define TESS_POOL_EVICT_OLDEST 2
+
+/**
+ * Flag: overwrite freed elements with 0xDD bytes (all but the first 4 bytes,
+ * which hold the free-list link) so a use after free shows up.
+ */
+#define TESS_POOL_FLAG_DEBUG_FILL 1
+
+/**
+ * Largest element size in bytes.
+ */
+#define TESS_POOL_MAX_ELEM_SIZE 1048576
+
+/**
+ * Largest element alignment in bytes.
+ */
+#define TESS_POOL_MAX_ALIGN 4096
+
+/**
+ * Most slots of one pool (2^22 - 1): the low 32 bits of a handle hold the
+ * slot in 22 bits and the pool's tag in the top 10.
+ */
+#define TESS_POOL_MAX_CAPACITY 4194303
+
+/**
+ * Most pools alive at once (each needs a distinct tag).
+ */
+#define TESS_POOL_MAX_POOLS 1023
+
+/**
  * Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
  */
 #define TESS_RSQRT_QUAKE 0
@@ -63,6 +105,21 @@ typedef struct TessAliasTable TessAliasTable;
 typedef struct TessCdfSampler TessCdfSampler;
 
 /**
+ * A pool of fixed-size, aligned raw slots. Elements are named by `uint64_t`
+ * handles: generation in the high 32 bits (odd, never 0), the pool's tag and
+ * the slot in the low 32 bits, so a stale, double-freed or foreign handle
+ * (from another live pool) is rejected with `TESS_STALE_HANDLE`. Element
+ * pointers stay valid until the element is freed, evicted or cleared, or the
+ * pool is freed (a growing pool never moves elements).
+ *
+ * Ownership: created by `tess_pool_new`, freed by `tess_pool_free` (which
+ * invalidates every element pointer).
+ * Thread-safety: one thread at a time per pool (calls and element writes
+ * must be externally synchronised); different pools are independent.
+ */
+typedef struct TessPool TessPool;
+
+/**
  * A uniform grid of square cells over the XZ plane (Y up) holding entities
  * identified by the caller's `uint64_t` ids (any value, 0 included).
  * Positions outside the bounds are kept and filed in the border cells.
@@ -86,6 +143,35 @@ typedef struct TessSpatialGrid TessSpatialGrid;
  * are never renumbered, and retired bits stay reserved.
  */
 typedef uint32_t TessStatus;
+
+/**
+ * A pool's counters, filled by `tess_pool_stats`.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessPoolStats {
+  /**
+   * Usable slots now (grows with TESS_POOL_GROW).
+   */
+  uint32_t capacity;
+  /**
+   * Live elements now.
+   */
+  uint32_t live;
+  /**
+   * Most live elements at any one time since creation.
+   */
+  uint32_t high_water;
+  /**
+   * Element size in bytes as given at creation.
+   */
+  uint32_t elem_size;
+  /**
+   * Elements evicted by TESS_POOL_EVICT_OLDEST since creation.
+   */
+  uint64_t evictions;
+} TessPoolStats;
 
 /**
  * State of the deterministic generator: xoshiro256++ seeded by SplitMix64.
@@ -352,6 +438,130 @@ uint8_t tess_status_in_progress(TessStatus status);
  * Returns 1 when `status` carries the detail bit(s) `detail`, else 0.
  */
 uint8_t tess_status_has_detail(TessStatus status, TessStatus detail);
+
+/**
+ * Creates a pool.
+ *
+ * @param[in]  elem_size   Bytes per element. [Limit: 1 ..= TESS_POOL_MAX_ELEM_SIZE]
+ * @param[in]  elem_align  Alignment of every element in bytes. [Limit: power of two <= TESS_POOL_MAX_ALIGN]
+ * @param[in]  capacity    Initial slots. [Limit: <= TESS_POOL_MAX_CAPACITY; >= 1 unless policy is
+ *                         TESS_POOL_GROW, whose chunks are `capacity` rounded up to a power of two]
+ * @param[in]  policy      TESS_POOL_FAIL, TESS_POOL_GROW or TESS_POOL_EVICT_OLDEST.
+ * @param[in]  flags       0 or TESS_POOL_FLAG_DEBUG_FILL.
+ * @param[out] out         The new pool; set to NULL on failure.
+ * @return SUCCESS; FAILURE with INVALID_PARAM (bad size, alignment, capacity, policy or flags),
+ *         NULL_PARAM, OUT_OF_MEMORY, or FULL when TESS_POOL_MAX_POOLS pools are alive.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_pool_new(uint32_t elem_size,
+                         uint32_t elem_align,
+                         uint32_t capacity,
+                         uint32_t policy,
+                         uint32_t flags,
+                         struct TessPool **out);
+
+/**
+ * Frees a pool and every element in it. NULL is a no-op; a stale pointer is
+ * ignored and reported through `tess_last_error_message`.
+ *
+ * # Safety
+ * `pool` must not be in use by another thread; its element pointers die with it.
+ */
+void tess_pool_free(struct TessPool *pool);
+
+/**
+ * Allocates an element.
+ *
+ * A slot never used before holds zero bytes; a reused slot holds what was
+ * left in it (0xDD with TESS_POOL_FLAG_DEBUG_FILL, except the first 4
+ * bytes). When an TESS_POOL_EVICT_OLDEST pool is full, its oldest element is
+ * evicted: `*out_evicted` gets the evicted handle (now stale) and the new
+ * element still holds the evicted element's bytes, so the caller can clean
+ * up before overwriting them.
+ *
+ * @param[in]  pool         The pool.
+ * @param[out] out_handle   The new element's handle.
+ * @param[out] out_ptr      [opt] Address of the new element (`elem_size` bytes, aligned to `elem_align`).
+ * @param[out] out_evicted  [opt] The evicted handle, or 0 when nothing was evicted.
+ * @return SUCCESS; FAILURE with FULL (TESS_POOL_FAIL pool full, or a growing pool at
+ *         TESS_POOL_MAX_CAPACITY), OUT_OF_MEMORY, NULL_PARAM or STALE_HANDLE (bad `pool`).
+ *
+ * # Safety
+ * Out-pointers must be NULL or writable.
+ */
+TessStatus tess_pool_alloc(struct TessPool *pool,
+                           uint64_t *out_handle,
+                           void **out_ptr,
+                           uint64_t *out_evicted);
+
+/**
+ * Address of the element behind `handle`.
+ *
+ * @param[in]  pool     The pool.
+ * @param[in]  handle   A handle from `tess_pool_alloc` on this pool.
+ * @param[out] out_ptr  The element's address; NULL on failure.
+ * @return SUCCESS, or FAILURE with STALE_HANDLE (0, freed, evicted, cleared or foreign handle),
+ *         NULL_PARAM.
+ *
+ * # Safety
+ * `out_ptr` must be NULL or writable.
+ */
+TessStatus tess_pool_get(const struct TessPool *pool, uint64_t handle, void **out_ptr);
+
+/**
+ * Frees the element behind `handle`; its slot is reused by a later alloc.
+ *
+ * @param[in] pool    The pool.
+ * @param[in] handle  A live handle of this pool.
+ * @return SUCCESS, or FAILURE with STALE_HANDLE (double free, evicted, foreign, 0), NULL_PARAM.
+ *
+ * # Safety
+ * `pool` must be NULL or a pool pointer.
+ */
+TessStatus tess_pool_free_item(struct TessPool *pool, uint64_t handle);
+
+/**
+ * Number of live elements.
+ *
+ * # Safety
+ * `out_count` must be NULL or writable.
+ */
+TessStatus tess_pool_live_count(const struct TessPool *pool, uint32_t *out_count);
+
+/**
+ * Handles of the live elements in slot order, into a caller buffer.
+ *
+ * @param[in]  pool     The pool.
+ * @param[out] out      [opt when cap == 0] Up to `cap` handles.
+ * @param[in]  cap      Capacity of `out` in handles.
+ * @param[out] out_len  Number of live elements (may exceed `cap`).
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL when truncated, or FAILURE with NULL_PARAM/STALE_HANDLE.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_pool_live_handles(const struct TessPool *pool,
+                                  uint64_t *out,
+                                  uint32_t cap,
+                                  uint32_t *out_len);
+
+/**
+ * Capacity, live count, high-water mark, element size and evictions.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_pool_stats(const struct TessPool *pool, struct TessPoolStats *out);
+
+/**
+ * Frees every element; every outstanding handle becomes stale.
+ *
+ * # Safety
+ * `pool` must be NULL or a pool pointer.
+ */
+TessStatus tess_pool_clear(struct TessPool *pool);
 
 /**
  * Seeds `rng` from a 64-bit seed.

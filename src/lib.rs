@@ -8,6 +8,8 @@
 #![warn(clippy::all)]
 
 pub mod ffi;
+pub mod movingai;
+pub mod pool;
 pub mod random;
 pub mod rsqrt;
 pub mod spatial;

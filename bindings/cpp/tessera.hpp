@@ -3,4 +3,5 @@
 #pragma once
 
 #include "tessera/core.hpp"
+#include "tessera/pool.hpp"
 #include "tessera/random.hpp"

@@ -15,6 +15,40 @@ namespace Tessera
         const string __DllName = "tessera";
 
         /// <summary>
+        ///  Policy: allocation from a full pool fails with `TESS_FULL`.
+        /// </summary>
+        public const uint TESS_POOL_FAIL = 0;
+        /// <summary>
+        ///  Policy: a full pool adds a chunk of slots; existing elements never move.
+        /// </summary>
+        public const uint TESS_POOL_GROW = 1;
+        /// <summary>
+        ///  Policy: a full pool evicts the least recently allocated element and reports its handle.
+        /// </summary>
+        public const uint TESS_POOL_EVICT_OLDEST = 2;
+        /// <summary>
+        ///  Flag: overwrite freed elements with 0xDD bytes (all but the first 4 bytes,
+        ///  which hold the free-list link) so a use after free shows up.
+        /// </summary>
+        public const uint TESS_POOL_FLAG_DEBUG_FILL = 1;
+        /// <summary>
+        ///  Largest element size in bytes.
+        /// </summary>
+        public const uint TESS_POOL_MAX_ELEM_SIZE = 1048576;
+        /// <summary>
+        ///  Largest element alignment in bytes.
+        /// </summary>
+        public const uint TESS_POOL_MAX_ALIGN = 4096;
+        /// <summary>
+        ///  Most slots of one pool (2^22 - 1): the low 32 bits of a handle hold the
+        ///  slot in 22 bits and the pool's tag in the top 10.
+        /// </summary>
+        public const uint TESS_POOL_MAX_CAPACITY = 4194303;
+        /// <summary>
+        ///  Most pools alive at once (each needs a distinct tag).
+        /// </summary>
+        public const uint TESS_POOL_MAX_POOLS = 1023;
+        /// <summary>
         ///  Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
         /// </summary>
         public const uint TESS_RSQRT_QUAKE = 0;
@@ -162,6 +196,128 @@ namespace Tessera
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_last_error_clear", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void tess_last_error_clear();
+
+        /// <summary>
+        ///  Creates a pool.
+        ///
+        ///  @param[in]  elem_size   Bytes per element. [Limit: 1 ..= TESS_POOL_MAX_ELEM_SIZE]
+        ///  @param[in]  elem_align  Alignment of every element in bytes. [Limit: power of two &lt;= TESS_POOL_MAX_ALIGN]
+        ///  @param[in]  capacity    Initial slots. [Limit: &lt;= TESS_POOL_MAX_CAPACITY; &gt;= 1 unless policy is
+        ///                          TESS_POOL_GROW, whose chunks are `capacity` rounded up to a power of two]
+        ///  @param[in]  policy      TESS_POOL_FAIL, TESS_POOL_GROW or TESS_POOL_EVICT_OLDEST.
+        ///  @param[in]  flags       0 or TESS_POOL_FLAG_DEBUG_FILL.
+        ///  @param[out] out         The new pool; set to NULL on failure.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (bad size, alignment, capacity, policy or flags),
+        ///          NULL_PARAM, OUT_OF_MEMORY, or FULL when TESS_POOL_MAX_POOLS pools are alive.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_new(uint elem_size, uint elem_align, uint capacity, uint policy, uint flags, TessPool** @out);
+
+        /// <summary>
+        ///  Frees a pool and every element in it. NULL is a no-op; a stale pointer is
+        ///  ignored and reported through `tess_last_error_message`.
+        ///
+        ///  # Safety
+        ///  `pool` must not be in use by another thread; its element pointers die with it.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_pool_free(TessPool* pool);
+
+        /// <summary>
+        ///  Allocates an element.
+        ///
+        ///  A slot never used before holds zero bytes; a reused slot holds what was
+        ///  left in it (0xDD with TESS_POOL_FLAG_DEBUG_FILL, except the first 4
+        ///  bytes). When an TESS_POOL_EVICT_OLDEST pool is full, its oldest element is
+        ///  evicted: `*out_evicted` gets the evicted handle (now stale) and the new
+        ///  element still holds the evicted element's bytes, so the caller can clean
+        ///  up before overwriting them.
+        ///
+        ///  @param[in]  pool         The pool.
+        ///  @param[out] out_handle   The new element's handle.
+        ///  @param[out] out_ptr      [opt] Address of the new element (`elem_size` bytes, aligned to `elem_align`).
+        ///  @param[out] out_evicted  [opt] The evicted handle, or 0 when nothing was evicted.
+        ///  @return SUCCESS; FAILURE with FULL (TESS_POOL_FAIL pool full, or a growing pool at
+        ///          TESS_POOL_MAX_CAPACITY), OUT_OF_MEMORY, NULL_PARAM or STALE_HANDLE (bad `pool`).
+        ///
+        ///  # Safety
+        ///  Out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_alloc", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_alloc(TessPool* pool, ulong* out_handle, void** out_ptr, ulong* out_evicted);
+
+        /// <summary>
+        ///  Address of the element behind `handle`.
+        ///
+        ///  @param[in]  pool     The pool.
+        ///  @param[in]  handle   A handle from `tess_pool_alloc` on this pool.
+        ///  @param[out] out_ptr  The element's address; NULL on failure.
+        ///  @return SUCCESS, or FAILURE with STALE_HANDLE (0, freed, evicted, cleared or foreign handle),
+        ///          NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out_ptr` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_get", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_get(TessPool* pool, ulong handle, void** out_ptr);
+
+        /// <summary>
+        ///  Frees the element behind `handle`; its slot is reused by a later alloc.
+        ///
+        ///  @param[in] pool    The pool.
+        ///  @param[in] handle  A live handle of this pool.
+        ///  @return SUCCESS, or FAILURE with STALE_HANDLE (double free, evicted, foreign, 0), NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `pool` must be NULL or a pool pointer.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_free_item", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_free_item(TessPool* pool, ulong handle);
+
+        /// <summary>
+        ///  Number of live elements.
+        ///
+        ///  # Safety
+        ///  `out_count` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_live_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_live_count(TessPool* pool, uint* out_count);
+
+        /// <summary>
+        ///  Handles of the live elements in slot order, into a caller buffer.
+        ///
+        ///  @param[in]  pool     The pool.
+        ///  @param[out] out      [opt when cap == 0] Up to `cap` handles.
+        ///  @param[in]  cap      Capacity of `out` in handles.
+        ///  @param[out] out_len  Number of live elements (may exceed `cap`).
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL when truncated, or FAILURE with NULL_PARAM/STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_live_handles", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_live_handles(TessPool* pool, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Capacity, live count, high-water mark, element size and evictions.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_stats", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_stats(TessPool* pool, TessPoolStats* @out);
+
+        /// <summary>
+        ///  Frees every element; every outstanding handle becomes stale.
+        ///
+        ///  # Safety
+        ///  `pool` must be NULL or a pool pointer.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_clear", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_clear(TessPool* pool);
 
         /// <summary>
         ///  Seeds `rng` from a 64-bit seed.
@@ -707,6 +863,55 @@ namespace Tessera
         public static extern uint tess_abi_version();
 
 
+    }
+
+    /// <summary>
+    ///  A pool's counters, filled by `tess_pool_stats`.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessPoolStats
+    {
+        /// <summary>
+        ///  Usable slots now (grows with TESS_POOL_GROW).
+        /// </summary>
+        public uint capacity;
+        /// <summary>
+        ///  Live elements now.
+        /// </summary>
+        public uint live;
+        /// <summary>
+        ///  Most live elements at any one time since creation.
+        /// </summary>
+        public uint high_water;
+        /// <summary>
+        ///  Element size in bytes as given at creation.
+        /// </summary>
+        public uint elem_size;
+        /// <summary>
+        ///  Elements evicted by TESS_POOL_EVICT_OLDEST since creation.
+        /// </summary>
+        public ulong evictions;
+    }
+
+    /// <summary>
+    ///  A pool of fixed-size, aligned raw slots. Elements are named by `uint64_t`
+    ///  handles: generation in the high 32 bits (odd, never 0), the pool's tag and
+    ///  the slot in the low 32 bits, so a stale, double-freed or foreign handle
+    ///  (from another live pool) is rejected with `TESS_STALE_HANDLE`. Element
+    ///  pointers stay valid until the element is freed, evicted or cleared, or the
+    ///  pool is freed (a growing pool never moves elements).
+    ///
+    ///  Ownership: created by `tess_pool_new`, freed by `tess_pool_free` (which
+    ///  invalidates every element pointer).
+    ///  Thread-safety: one thread at a time per pool (calls and element writes
+    ///  must be externally synchronised); different pools are independent.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessPool
+    {
     }
 
     /// <summary>

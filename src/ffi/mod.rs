@@ -5,11 +5,17 @@
 //! [`buffer`] (pointer and caller-buffer checks). One file per subsystem holds
 //! its exports. Safe Rust code outside `src/ffi/` never sees a raw pointer.
 
+// Export docs use Detour's `@param[in]` / `@param[out]` markers for C readers;
+// rustdoc would read `[in]` as a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 pub mod buffer;
 pub mod error;
 pub mod handle;
 pub mod status;
 
+/// C API of [`crate::pool`].
+pub mod pool;
 /// C API of [`crate::random`].
 pub mod random;
 /// Plain-data types shared by several C APIs.

@@ -45,30 +45,49 @@ impl AliasTable {
     pub fn new(weights: &[f64]) -> Result<AliasTable, WeightError> {
         let sum = validate_weights(weights)?;
         let n = weights.len();
-        // Scaled probabilities: mean 1. Dividing first keeps huge weights finite.
-        let mut scaled: Vec<f64> = weights.iter().map(|&w| w / sum * n as f64).collect();
+        // Scaled probabilities with mean 1. Dividing by the sum first keeps huge weights finite.
+        let factor = n as f64 / sum;
+        let mut scaled: Vec<f64> = if factor.is_normal() {
+            weights.iter().map(|&w| w * factor).collect()
+        } else {
+            weights.iter().map(|&w| w / sum * n as f64).collect()
+        };
         let mut buckets: Vec<Bucket> = (0..n as u32).map(|i| Bucket { threshold: u32::MAX, alias: i }).collect();
-        let (mut small, mut large): (Vec<u32>, Vec<u32>) = (0..n as u32).partition(|&i| scaled[i as usize] < 1.0);
-        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
-            small.pop();
-            let p = scaled[s as usize];
-            buckets[s as usize] = Bucket { threshold: to_threshold(p), alias: l };
-            scaled[l as usize] -= 1.0 - p;
-            if scaled[l as usize] < 1.0 {
-                large.pop();
-                small.push(l);
+        // One work array: the "small" stack grows from the front, the "large" stack from the back.
+        let mut work = vec![0u32; n];
+        let (mut small, mut large) = (0usize, n);
+        for (i, &p) in scaled.iter().enumerate() {
+            if p < 1.0 {
+                work[small] = i as u32;
+                small += 1;
+            } else {
+                large -= 1;
+                work[large] = i as u32;
             }
         }
-        // What is left holds (up to rounding) probability 1: it keeps itself,
-        // unless rounding left a zero-weight category here (then it never wins).
-        for i in small.into_iter().chain(large) {
-            let keep = if weights[i as usize] > 0.0 { u32::MAX } else { 0 };
-            let alias = if keep == 0 { first_positive(weights) } else { i };
-            buckets[i as usize] = Bucket { threshold: keep, alias };
+        while small > 0 && large < n {
+            small -= 1;
+            let s = work[small] as usize;
+            let l = work[large];
+            let p = scaled[s];
+            buckets[s] = Bucket { threshold: to_threshold(p), alias: l };
+            scaled[l as usize] -= 1.0 - p;
+            if scaled[l as usize] < 1.0 {
+                large += 1;
+                work[small] = l;
+                small += 1;
+            }
+        }
+        // What is left holds (up to rounding) probability 1 and keeps itself, unless
+        // rounding left a zero-weight category here: that one always defers.
+        for &i in work[..small].iter().chain(&work[large..]) {
+            if weights[i as usize] == 0.0 {
+                buckets[i as usize] = Bucket { threshold: 0, alias: first_positive(weights) };
+            }
         }
         // Buckets whose threshold rounds to 2^32 keep themselves outright.
         for (i, b) in buckets.iter_mut().enumerate() {
-            if b.threshold == u32::MAX && weights[i] > 0.0 {
+            if b.threshold == u32::MAX {
                 b.alias = i as u32;
             }
         }
@@ -122,8 +141,10 @@ impl AliasTable {
     }
 }
 
+/// `p · 2^32` rounded to nearest; `as` saturates at `u32::MAX`. (Adding 0.5
+/// instead of calling `round` avoids a libm call per bucket.)
 fn to_threshold(p: f64) -> u32 {
-    (p * 4_294_967_296.0).round().min(f64::from(u32::MAX)) as u32
+    (p * 4_294_967_296.0 + 0.5) as u32
 }
 
 fn first_positive(weights: &[f64]) -> u32 {

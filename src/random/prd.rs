@@ -3,7 +3,7 @@
 use super::{Rng, WeightError};
 
 /// Nominal probability produced by increment `c`: on the k-th try since the
-/// last success the chance is `min(1, k·c)`; the result is 1 / E[tries].
+/// last success the chance is `min(1, k·c)`; the result is 1 / E(tries).
 pub fn prd_p_from_c(c: f64) -> f64 {
     let mut expected_tries = 0.0;
     let mut none_yet = 1.0; // probability that every earlier try failed

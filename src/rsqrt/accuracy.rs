@@ -59,13 +59,24 @@ pub fn measure_normalize(magic: Magic, iterations: u32, count: u32) -> (f64, f64
     let mut worst_angle = 0.0f64;
     let mut worst_length = 0.0f64;
     let golden = core::f64::consts::PI * (3.0 - 5.0f64.sqrt());
-    for i in 0..count {
-        // Fibonacci sphere points, scaled by lengths spanning 1e-3 .. 1e3.
+    // Fibonacci sphere points, scaled by lengths spanning 1e-3 .. 1e3.
+    let spread = (0..count).map(|i| {
         let z = 1.0 - 2.0 * (f64::from(i) + 0.5) / f64::from(count);
         let r = (1.0 - z * z).sqrt();
         let theta = golden * f64::from(i);
         let scale = 10f64.powf(f64::from(i % 7) - 3.0);
-        let dir = [r * theta.cos() * scale, z * scale, r * theta.sin() * scale];
+        [r * theta.cos() * scale, z * scale, r * theta.sin() * scale]
+    });
+    // Each axis exactly, and tilted 0.01° .. 10° towards another axis.
+    let near_axes = (0..3).flat_map(|axis| {
+        [0.0f64, 0.01, 0.1, 1.0, 4.69, 10.0].into_iter().map(move |deg| {
+            let mut v = [0.0; 3];
+            v[axis] = deg.to_radians().cos();
+            v[(axis + 1) % 3] = deg.to_radians().sin();
+            v
+        })
+    });
+    for dir in spread.chain(near_axes) {
         let v = dir.map(|c| c as f32);
         let n = normalize3(v, magic, iterations).map(f64::from);
         let exact_len = v.iter().map(|&c| f64::from(c).powi(2)).sum::<f64>().sqrt();

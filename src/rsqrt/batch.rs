@@ -2,6 +2,15 @@
 
 use super::{rsqrt_f32, rsqrt_f32_normal, rsqrt_f64, Magic};
 
+/// Elements checked together: a chunk of ordinary inputs skips the special-value selects.
+const CHUNK: usize = 16;
+
+/// True when every element is a positive normal finite float.
+#[inline(always)]
+fn all_normal(chunk: &[f32]) -> bool {
+    chunk.iter().fold(true, |acc, &x| acc & (x >= f32::MIN_POSITIVE) & (x < f32::INFINITY))
+}
+
 macro_rules! dispatch {
     ($magic:expr, $iterations:expr, $run:ident) => {
         match ($magic, $iterations.min(super::MAX_ITERATIONS)) {
@@ -28,8 +37,16 @@ pub fn rsqrt_f32_into(input: &[f32], output: &mut [f32], magic: Magic, iteration
     // Dispatching on the constants lets the compiler unroll and vectorise each loop.
     macro_rules! run {
         ($m:expr, $it:expr) => {
-            for (o, &x) in output.iter_mut().zip(input) {
-                *o = rsqrt_checked_batch(x, $m, $it);
+            for (o, i) in output.chunks_mut(CHUNK).zip(input.chunks(CHUNK)) {
+                if all_normal(i) {
+                    for (o, &x) in o.iter_mut().zip(i) {
+                        *o = rsqrt_f32_normal(x, $m, $it);
+                    }
+                } else {
+                    for (o, &x) in o.iter_mut().zip(i) {
+                        *o = rsqrt_f32(x, $m, $it);
+                    }
+                }
             }
         };
     }
@@ -40,8 +57,12 @@ pub fn rsqrt_f32_into(input: &[f32], output: &mut [f32], magic: Magic, iteration
 pub fn rsqrt_f32_in_place(data: &mut [f32], magic: Magic, iterations: u32) {
     macro_rules! run {
         ($m:expr, $it:expr) => {
-            for x in data.iter_mut() {
-                *x = rsqrt_checked_batch(*x, $m, $it);
+            for chunk in data.chunks_mut(CHUNK) {
+                if all_normal(chunk) {
+                    chunk.iter_mut().for_each(|x| *x = rsqrt_f32_normal(*x, $m, $it));
+                } else {
+                    chunk.iter_mut().for_each(|x| *x = rsqrt_f32(*x, $m, $it));
+                }
             }
         };
     }
@@ -73,15 +94,4 @@ pub fn normalize3_in_place(data: &mut [[f32; 3]], magic: Magic, iterations: u32)
     }
 }
 
-/// Branch-free on the common path: the fast value is computed always and
-/// replaced only for special inputs, which keeps the loop vectorisable.
-#[inline(always)]
-fn rsqrt_checked_batch(x: f32, magic: Magic, iterations: u32) -> f32 {
-    let fast = rsqrt_f32_normal(x, magic, iterations);
-    if x >= f32::MIN_POSITIVE && x < f32::INFINITY {
-        fast
-    } else {
-        rsqrt_f32(x, magic, iterations)
-    }
-}
 

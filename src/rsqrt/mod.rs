@@ -68,13 +68,18 @@ impl Magic {
 
 /// Approximates `1/sqrt(x)` for f32 with `iterations` Newton steps
 /// (clamped to [`MAX_ITERATIONS`]). See the module docs for special inputs.
-#[inline]
+///
+/// Written with selects rather than branches, so loops over it vectorise.
+#[inline(always)]
 pub fn rsqrt_f32(x: f32, magic: Magic, iterations: u32) -> f32 {
-    if x >= f32::MIN_POSITIVE && x < f32::INFINITY {
-        rsqrt_f32_normal(x, magic, iterations)
-    } else {
-        rsqrt_f32_special(x, magic, iterations)
-    }
+    // Subnormal: scale by 2^24 (exact), so 1/sqrt(x) = 2^12 / sqrt(x·2^24).
+    let tiny = x < f32::MIN_POSITIVE;
+    let scaled = if tiny { x * 16_777_216.0 } else { x };
+    let y = rsqrt_f32_normal(scaled, magic, iterations) * if tiny { 4096.0 } else { 1.0 };
+    let y = if x == 0.0 { f32::INFINITY.copysign(x) } else { y };
+    let y = if x == f32::INFINITY { 0.0 } else { y };
+    // `!(x >= 0)` is true for negatives and NaN (and false for -0).
+    if !(x >= 0.0) { f32::NAN } else { y }
 }
 
 /// The approximation for positive normal finite `x` only; any other input
@@ -94,29 +99,16 @@ pub fn rsqrt_f32_normal(x: f32, magic: Magic, iterations: u32) -> f32 {
     y
 }
 
-#[cold]
-fn rsqrt_f32_special(x: f32, magic: Magic, iterations: u32) -> f32 {
-    if x == 0.0 {
-        return 1.0 / x; // +inf for +0, -inf for -0
-    }
-    if x.is_nan() || x < 0.0 {
-        return f32::NAN;
-    }
-    if x == f32::INFINITY {
-        return 0.0;
-    }
-    // Subnormal: scale by 2^24 (exact), so 1/sqrt(x) = 2^12 / sqrt(x·2^24).
-    rsqrt_f32_normal(x * 16_777_216.0, magic, iterations) * 4096.0
-}
-
 /// Approximates `1/sqrt(x)` for f64; same contract as [`rsqrt_f32`].
-#[inline]
+#[inline(always)]
 pub fn rsqrt_f64(x: f64, magic: Magic, iterations: u32) -> f64 {
-    if x >= f64::MIN_POSITIVE && x < f64::INFINITY {
-        rsqrt_f64_normal(x, magic, iterations)
-    } else {
-        rsqrt_f64_special(x, magic, iterations)
-    }
+    // Subnormal: scale by 2^54 (exact), so 1/sqrt(x) = 2^27 / sqrt(x·2^54).
+    let tiny = x < f64::MIN_POSITIVE;
+    let scaled = if tiny { x * 18_014_398_509_481_984.0 } else { x };
+    let y = rsqrt_f64_normal(scaled, magic, iterations) * if tiny { 134_217_728.0 } else { 1.0 };
+    let y = if x == 0.0 { f64::INFINITY.copysign(x) } else { y };
+    let y = if x == f64::INFINITY { 0.0 } else { y };
+    if !(x >= 0.0) { f64::NAN } else { y }
 }
 
 /// f64 counterpart of [`rsqrt_f32_normal`].
@@ -133,21 +125,6 @@ pub fn rsqrt_f64_normal(x: f64, magic: Magic, iterations: u32) -> f64 {
         y *= 1.5 - half * y * y;
     }
     y
-}
-
-#[cold]
-fn rsqrt_f64_special(x: f64, magic: Magic, iterations: u32) -> f64 {
-    if x == 0.0 {
-        return 1.0 / x;
-    }
-    if x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == f64::INFINITY {
-        return 0.0;
-    }
-    // Subnormal: scale by 2^54 (exact), so 1/sqrt(x) = 2^27 / sqrt(x·2^54).
-    rsqrt_f64_normal(x * 18_014_398_509_481_984.0, magic, iterations) * 134_217_728.0
 }
 
 /// Scales `v` to unit length using [`rsqrt_f32`]. The zero vector stays zero;

@@ -116,6 +116,10 @@ static void test_rsqrt(void) {
     CHECK_NEAR(n.z, 0.8, 1e-5);
     TessVec3 bad = {NAN, 0.0f, 1.0f};
     CHECK_STATUS(tess_normalize3(bad, TESS_RSQRT_MOROZ, 2, &n), FAILED_WITH(TESS_INVALID_PARAM));
+    CHECK_STATUS(tess_normalize3(v, TESS_RSQRT_MOROZ, 2, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_normalize3(v, 7, 2, &n), FAILED_WITH(TESS_INVALID_PARAM));
+    CHECK_STATUS(tess_normalize3_batch(NULL, 2, TESS_RSQRT_QUAKE, 3), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_normalize3_batch(NULL, 0, TESS_RSQRT_QUAKE, 3), TESS_SUCCESS);
     TessVec3 many[2] = {{0, 2, 0}, {0, 0, 0}};
     CHECK_STATUS(tess_normalize3_batch(many, 2, TESS_RSQRT_QUAKE, 3), TESS_SUCCESS);
     CHECK_NEAR(many[0].y, 1.0, 1e-6);
@@ -160,6 +164,14 @@ static void test_rng(void) {
     CHECK_STATUS(tess_rng_next_u64(NULL, &b), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_rng_next_u64(&rng, NULL), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_rng_below(&rng, 0, &b), FAILED_WITH(TESS_INVALID_PARAM));
+    CHECK_STATUS(tess_rng_below(&rng, 3, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_below(NULL, 3, &b), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_next_u32(&rng, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_next_u32(NULL, &u), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_next_f64(&rng, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_next_f64(&zero, &d), FAILED_WITH(TESS_INVALID_PARAM));
+    CHECK_STATUS(tess_rng_next_f32(&rng, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_rng_jump(&zero), FAILED_WITH(TESS_INVALID_PARAM));
     CHECK_STATUS(tess_rng_seed(NULL, 1), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_rng_jump(NULL), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_rng_fill_u64(&rng, NULL, 3), FAILED_WITH(TESS_NULL_PARAM));
@@ -228,6 +240,11 @@ static void test_alias(void) {
     CHECK_STATUS(tess_alias_table_sample(table, NULL, &one, 1), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_alias_table_sample(table, &rng, NULL, 1), FAILED_WITH(TESS_NULL_PARAM));
     CHECK_STATUS(tess_alias_table_len(table, NULL), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_alias_table_len(NULL, &n), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_cdf_sampler_sample(NULL, &rng, &one, 1), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_cdf_sampler_sample(cdf, &rng, NULL, 4), FAILED_WITH(TESS_NULL_PARAM));
+    CHECK_STATUS(tess_cdf_sampler_sample((const TessCdfSampler *)table, &rng, &one, 1),
+                 FAILED_WITH(TESS_STALE_HANDLE));
     tess_alias_table_free(table);
     CHECK_STATUS(tess_alias_table_sample(table, &rng, &one, 1), FAILED_WITH(TESS_STALE_HANDLE));
     CHECK_STATUS(tess_alias_table_len(table, &n), FAILED_WITH(TESS_STALE_HANDLE));

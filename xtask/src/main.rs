@@ -1,6 +1,8 @@
 //! Project tasks: `cargo xtask test` (everything CI checks) and `cargo xtask demo`
 //! (build the library and run the C, C++ and C# samples).
 
+mod abi;
+mod dist;
 mod hosts;
 mod tally;
 mod tools;
@@ -15,11 +17,13 @@ fn main() {
     let ok = match task.as_str() {
         "test" => test(&root),
         "demo" => demo(&root),
+        "dist" => dist(&root).is_some(),
         "ffi-overhead" => hosts::ffi_overhead(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|ffi-overhead>");
+            eprintln!("usage: cargo xtask <test|demo|dist|ffi-overhead>");
             eprintln!("  test          everything CI checks; ends with 'N passed, N failed'");
             eprintln!("  demo          build the library and header, run the C, C++ and C# samples");
+            eprintln!("  dist          release build laid out in dist/ (include, lib, CMake, pkg-config, Unity)");
             eprintln!("  ffi-overhead  time trivial calls from C (for docs/PERFORMANCE.md)");
             false
         }
@@ -90,7 +94,40 @@ fn test(root: &Path) -> bool {
     hosts::csharp_tests(root, &mut tally, &mut vectors);
     vectors.compare(&mut tally);
 
+    // ABI and packaging.
+    tally.step("exported symbols all start with tess_", abi::exported_symbols_prefixed(root));
+    abi::header_compiles(root, &mut tally);
+    abi::layouts_match(root, &mut tally);
+    tally.step("every function in tessera.h is documented", abi::header_documented(root));
+    tally.step("cargo doc without warnings", abi::docs_build(&mut cargo()));
+    abi::static_c_hosts(root, &mut tally);
+    match dist(root) {
+        Some(dist) => {
+            tally.step("cargo xtask dist", true);
+            abi::cmake_sample(root, &dist, &mut tally);
+            tally.step("pkg-config tessera builds a program", abi::pkg_config(root, &dist));
+            abi::doc_snippets(root, &dist, &mut tally);
+        }
+        None => tally.step("cargo xtask dist", false),
+    }
+
     tally.finish()
+}
+
+fn dist(root: &Path) -> Option<PathBuf> {
+    if !run(cargo().args(["build", "--release", "--lib"])) {
+        return None;
+    }
+    match dist::lay_out(root) {
+        Ok(dir) => {
+            println!("dist/ laid out: include/, lib/ (so, a, cmake, pkgconfig), unity/");
+            Some(dir)
+        }
+        Err(e) => {
+            eprintln!("dist failed: {e}");
+            None
+        }
+    }
 }
 
 fn demo(root: &Path) -> bool {

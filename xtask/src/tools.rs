@@ -12,7 +12,10 @@ const fn tool(command: &'static str, package: &'static str) -> Tool {
     Tool { command, package }
 }
 
-pub const TEST_TOOLS: [Tool; 6] = [
+pub const TEST_TOOLS: [Tool; 9] = [
+    tool("cmake", "cmake"),
+    tool("pkg-config", "pkg-config"),
+    tool("nm", "binutils"),
     tool("gcc", "gcc"),
     tool("g++", "g++"),
     tool("valgrind", "valgrind"),
