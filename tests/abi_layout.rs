@@ -35,6 +35,8 @@ fn rust_layouts() -> Vec<Layout> {
         TessRng in tessera::ffi::random { state },
         TessPrd in tessera::ffi::random { c, failures, reserved },
         TessPoolStats in tessera::ffi::pool { capacity, live, high_water, elem_size, evictions },
+        TessIdPair in tessera::ffi::spatial { a, b },
+        TessSpatialHit in tessera::ffi::spatial { id, dist_sq },
     }
 }
 

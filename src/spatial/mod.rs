@@ -92,7 +92,7 @@ pub fn dist_sq(ax: f32, az: f32, bx: f32, bz: f32) -> f64 {
 pub enum SpatialError {
     /// A coordinate, radius or size is NaN or infinite.
     NotFinite {
-        /// What the value is ("x", "radius", "positions[3].z").
+        /// What the value is (`"x"`, `"radius"`, `"positions[3].z"`).
         what: String,
         /// The value.
         value: f32,
