@@ -5,3 +5,4 @@
 #include "tessera/core.hpp"
 #include "tessera/pool.hpp"
 #include "tessera/random.hpp"
+#include "tessera/spatial.hpp"
