@@ -9,4 +9,5 @@
 
 pub mod ffi;
 pub mod random;
+pub mod router;
 pub mod rsqrt;
