@@ -12,6 +12,8 @@ pub mod status;
 
 /// C API of [`crate::random`].
 pub mod random;
+/// C API of [`crate::router`].
+pub mod router;
 /// Plain-data types shared by several C APIs.
 pub mod types;
 /// C API of [`crate::rsqrt`].

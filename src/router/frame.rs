@@ -274,7 +274,7 @@ mod tests {
         };
         assert!(mutate(4, 0x55), "magic");
         assert!(mutate(5, 9), "kind");
-        assert!(mutate(7, 0x00) == false && mutate(6, 0x02), "unknown low flag");
+        assert!(!mutate(7, 0x00) && mutate(6, 0x02), "unknown low flag");
         assert!(mutate(14, 1), "reserved");
         assert!(mutate(HEADER_LEN, b' '), "space in source");
         assert!(mutate(HEADER_LEN + 1, 0), "NUL in destination");
