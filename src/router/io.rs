@@ -92,17 +92,17 @@ fn forget_stream(shared: &Shared, gen: u64) {
 /// Reads frames from one connection until it closes or misbehaves.
 /// `dialed`: the link this router dialled (None for accepted connections).
 fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<usize>) {
-    let reason = read_frames(&shared, &mut stream, gen, dialed);
-    stream.shutdown();
-    forget_stream(&shared, gen);
+    let (link, text, malformed) = read_frames(&shared, &mut stream, gen, dialed);
+    // Count and log before closing, so a peer that sees the close also sees the reason.
     bump(&shared.stats.connections_closed, 1);
-    let (link, text, malformed) = reason;
     if malformed {
         bump(&shared.stats.malformed_closed, 1);
     }
     if !shared.shutdown.load(Ordering::Acquire) {
         shared.log(format!("connection {gen} closed: {text}"));
     }
+    stream.shutdown();
+    forget_stream(&shared, gen);
     if let Some(link) = link {
         let _ = shared.core.send(Cmd::Closed { link, gen });
     }
