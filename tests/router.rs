@@ -318,3 +318,55 @@ fn migration_holds_relays_and_keeps_order() {
     assert!(b.recv(Duration::from_millis(100)).unwrap().is_none(), "no duplicates");
     assert!(a.stats().relayed > 0);
 }
+
+/// The new home is also a sender: its messages sent through the old home
+/// before adopting must arrive before the ones it sends after adopting.
+#[test]
+fn migration_to_the_sender_keeps_its_own_order() {
+    let addr_a = sock();
+    let a = Router::new("a", Config::default()).unwrap();
+    a.listen(&addr_a).unwrap();
+    let b = Router::new("b", Config::default()).unwrap();
+    b.connect("a", &addr_a).unwrap();
+    const N: u64 = 2000;
+    const HANDOFF_AT: u64 = 300;
+    let old_home = std::thread::spawn(move || {
+        // `a` consumes until HANDOFF_AT, then migrates the entity to `b`.
+        for i in 0..HANDOFF_AT {
+            assert_eq!(counter(&recv(&a)), i);
+        }
+        a.begin_migration("a::npc").unwrap();
+        a.send("b::inbox", 0x0502, 0, &HANDOFF_AT.to_le_bytes()).unwrap();
+        a.end_migration("a::npc", "b").unwrap();
+        a.flush(Duration::from_secs(20)).unwrap();
+        a
+    });
+    let mut adopted_at = None;
+    let mut next = HANDOFF_AT;
+    for i in 0..N {
+        b.send("a::npc", 1, 0, &i.to_le_bytes()).unwrap();
+        while let Some(m) = b.poll() {
+            if &*m.destination == "b::inbox" {
+                assert_eq!(counter(&m), HANDOFF_AT);
+                b.adopt("a::npc").unwrap();
+                adopted_at = Some(i);
+            } else {
+                assert_eq!(counter(&m), next, "order across the adopt");
+                next += 1;
+            }
+        }
+    }
+    while next < N {
+        let m = recv(&b);
+        if &*m.destination == "b::inbox" {
+            b.adopt("a::npc").unwrap();
+            adopted_at = Some(N);
+            continue;
+        }
+        assert_eq!(counter(&m), next, "order across the adopt");
+        next += 1;
+    }
+    assert!(adopted_at.is_some());
+    let _a = old_home.join().unwrap();
+    assert!(b.recv(Duration::from_millis(100)).unwrap().is_none(), "no duplicates");
+}

@@ -5,7 +5,7 @@
 //!      0    4 length of everything after this field (little endian)
 //!      4    1 magic 0x54 ('T')
 //!      5    1 kind: 1 DATA, 2 ACK, 3 HELLO, 4 MULTI, 5 BROADCAST
-//!      6    2 flags: bit 0 RELAYED, bits 8..15 application flags
+//!      6    2 flags: bit 0 RELAYED, bit 1 MARKER, bits 8..15 application flags
 //!      8    2 command (type << 8 | detail); the protocol version in HELLO
 //!     10    2 source length (the sender's server id, 1..=63 bytes)
 //!     12    2 destination length (0..=65535 bytes)
@@ -36,7 +36,10 @@ pub const MAX_NAME_LEN: usize = 255;
 
 /// Flag: the frame was forwarded by a router other than its sender.
 pub const FLAG_RELAYED: u16 = 1;
-const KNOWN_FLAGS: u16 = FLAG_RELAYED | 0xFF00;
+/// Flag: an empty DATA frame that marks the end of what its sender sent to a
+/// target before adopting it (travels to the old home and is relayed back).
+pub const FLAG_MARKER: u16 = 2;
+const KNOWN_FLAGS: u16 = FLAG_RELAYED | FLAG_MARKER | 0xFF00;
 
 /// What a frame carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,7 +277,7 @@ mod tests {
         };
         assert!(mutate(4, 0x55), "magic");
         assert!(mutate(5, 9), "kind");
-        assert!(!mutate(7, 0x00) && mutate(6, 0x02), "unknown low flag");
+        assert!(!mutate(7, 0x00) && mutate(6, 0x04), "unknown low flag");
         assert!(mutate(14, 1), "reserved");
         assert!(mutate(HEADER_LEN, b' '), "space in source");
         assert!(mutate(HEADER_LEN + 1, 0), "NUL in destination");

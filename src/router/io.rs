@@ -231,6 +231,7 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                         source: last_src.clone(),
                         destination: dst,
                         payload: payload.clone(),
+                        marker: f.header.flags & frame::FLAG_MARKER != 0,
                     };
                     match f.header.kind {
                         Kind::Data => {

@@ -125,6 +125,8 @@ pub struct Message {
     pub destination: Arc<str>,
     /// The bytes sent (shared, not copied, between multicast destinations).
     pub payload: Arc<[u8]>,
+    /// An adopt marker (internal; never handed to the host).
+    pub(crate) marker: bool,
 }
 
 /// Why a router call failed.
@@ -255,6 +257,9 @@ struct Table {
     by_peer: HashMap<Arc<str>, usize>,
     groups: HashSet<Box<str>>,
     migrating: HashSet<Box<str>>,
+    /// Adopted targets whose own earlier sends (via the old home) are still
+    /// on their way back; own new sends wait behind them.
+    draining: HashSet<Box<str>>,
 }
 
 #[derive(Default)]
@@ -263,6 +268,8 @@ struct Holds {
     held: HashMap<Box<str>, VecDeque<Message>>,
     /// Relayed messages for targets not adopted yet.
     pending: HashMap<Box<str>, VecDeque<Message>>,
+    /// Own messages for adopted targets that are draining.
+    draining: HashMap<Box<str>, VecDeque<Message>>,
 }
 
 /// A frame queued for a link.
@@ -380,7 +387,7 @@ impl Shared {
     fn relay_frame(msg: &Message) -> OutFrame {
         OutFrame {
             kind: frame::Kind::Data,
-            flags: frame::FLAG_RELAYED | (u16::from(msg.flags) << 8),
+            flags: frame::FLAG_RELAYED | if msg.marker { frame::FLAG_MARKER } else { 0 } | (u16::from(msg.flags) << 8),
             command: msg.command,
             msg_seq: msg.seq,
             dst: msg.destination.clone(),
@@ -389,11 +396,47 @@ impl Shared {
         }
     }
 
+    /// Routes an adopt marker: back towards its sender through the target's
+    /// current home; at the sender (which adopted the target) it releases
+    /// the own messages that waited behind it.
+    fn dispatch_marker(&self, table: parking_lot::RwLockReadGuard<'_, Table>, msg: Message, from: usize) {
+        let dest = &*msg.destination;
+        if table.migrating.contains(dest) {
+            return self.hold(|h| &mut h.held, msg);
+        }
+        match Self::resolve(&table, dest) {
+            Some(Route::Local) if table.draining.contains(dest) => {
+                drop(table);
+                let mut t = self.table.write();
+                if t.draining.remove(dest) {
+                    let waiting = self.holds.lock().draining.remove(dest).unwrap_or_default();
+                    for m in waiting {
+                        self.deliver(m);
+                    }
+                }
+            }
+            Some(Route::Local) => {
+                let _ = self.core.send(Cmd::Send(from, Self::relay_frame(&msg)));
+            }
+            Some(Route::Link(i)) => {
+                let _ = self.core.send(Cmd::Send(i, Self::relay_frame(&msg)));
+            }
+            None => {}
+        }
+    }
+
     /// Routes a message that arrived on link `from`.
     fn dispatch_incoming(&self, msg: Message, from: usize) {
         let table = self.table.read();
+        if msg.marker {
+            return self.dispatch_marker(table, msg, from);
+        }
         if !table.migrating.is_empty() && table.migrating.contains(&*msg.destination) {
             return self.hold(|h| &mut h.held, msg);
+        }
+        if !table.draining.is_empty() && table.draining.contains(&*msg.destination) && !msg.relayed {
+            // A new direct message for an adopted target while older relayed ones are on their way.
+            return self.hold(|h| &mut h.draining, msg);
         }
         match Self::resolve(&table, &msg.destination) {
             Some(Route::Local) => self.deliver(msg),
@@ -476,6 +519,7 @@ impl Router {
                 by_peer: HashMap::new(),
                 groups: HashSet::new(),
                 migrating: HashSet::new(),
+                draining: HashSet::new(),
             }),
             holds: Mutex::new(Holds::default()),
             inbox: inbox_tx,
@@ -588,6 +632,7 @@ impl Router {
             source: self.shared.id.clone(),
             destination: dest,
             payload,
+            marker: false,
         }
     }
 
@@ -616,6 +661,8 @@ impl Router {
                 let msg = self.message(command, flags, MessageKind::Unicast, Arc::from(destination), Arc::from(payload));
                 if migrating {
                     shared.hold(|h| &mut h.held, msg);
+                } else if !table.draining.is_empty() && table.draining.contains(destination) {
+                    shared.hold(|h| &mut h.draining, msg);
                 } else {
                     shared.deliver(msg);
                 }
@@ -682,6 +729,8 @@ impl Router {
                 msg.seq = msg_seq;
                 if *migrating {
                     shared.hold(|h| &mut h.held, msg);
+                } else if table.draining.contains(*d) {
+                    shared.hold(|h| &mut h.draining, msg);
                 } else {
                     shared.deliver(msg);
                 }
@@ -746,15 +795,39 @@ impl Router {
     }
 
     /// Starts migrating `target` (a destination that resolves to this
-    /// process): from now on its messages are held here, in order.
+    /// process): from now on its messages are held here, in order. Messages
+    /// for it still waiting in the local input queue (not polled yet) move
+    /// to the hold first, so they travel with it.
     pub fn begin_migration(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
-        let mut t = self.shared.table.write();
+        let shared = &self.shared;
+        let mut t = shared.table.write();
         if Shared::resolve(&t, target) != Some(Route::Local) {
             return Err(RouterError::WrongState(format!("target `{target}` does not live in this process")));
         }
         if !t.migrating.insert(Box::from(target)) {
             return Err(RouterError::WrongState(format!("target `{target}` is already migrating")));
+        }
+        // Every producer delivers under the table lock, which we hold: the
+        // queue only shrinks (by concurrent polls) while we sort it.
+        let mut held = VecDeque::new();
+        let mut peeked = self.peeked.lock();
+        if peeked.as_ref().is_some_and(|m| &*m.destination == target && m.kind != MessageKind::Broadcast) {
+            held.extend(peeked.take());
+        }
+        let mut others = Vec::new();
+        while let Ok(m) = self.inbox.try_recv() {
+            if &*m.destination == target && m.kind != MessageKind::Broadcast {
+                held.push_back(m);
+            } else {
+                others.push(m);
+            }
+        }
+        for m in others {
+            shared.deliver(m);
+        }
+        if !held.is_empty() {
+            shared.holds.lock().held.entry(Box::from(target)).or_default().extend(held);
         }
         Ok(())
     }
@@ -784,15 +857,35 @@ impl Router {
     /// Makes `target` (typically `old_home::id` of an entity that migrated
     /// here) a local destination and delivers the relayed messages held for
     /// it, in order.
+    ///
+    /// If this router sent to `target` through a peer until now, its own
+    /// messages still on the way (sent to the old home, to be relayed back)
+    /// must come first: a marker follows them through the old home, and this
+    /// router's new messages for `target` wait until the marker is back.
     pub fn adopt(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
         let mut t = shared.table.write();
+        let before = Shared::resolve(&t, target);
         t.migrating.remove(target);
         t.anchors.insert(Box::from(target), Route::Local);
         let pending = shared.holds.lock().pending.remove(target).unwrap_or_default();
         for msg in pending {
             shared.deliver(msg);
+        }
+        if let Some(Route::Link(i)) = before {
+            if t.links[i].state.load(Ordering::Acquire) != PeerState::Gone as u8 && t.draining.insert(Box::from(target)) {
+                let marker = OutFrame {
+                    kind: frame::Kind::Data,
+                    flags: frame::FLAG_MARKER,
+                    command: 0,
+                    msg_seq: 0,
+                    dst: Arc::from(target),
+                    payload: Arc::from(&[][..]),
+                    counted: false,
+                };
+                let _ = shared.core.send(Cmd::Send(i, marker));
+            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ fn table(anchors: &[(&str, Route)]) -> Table {
         by_peer: HashMap::new(),
         groups: HashSet::new(),
         migrating: HashSet::new(),
+        draining: HashSet::new(),
     }
 }
 
