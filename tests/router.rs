@@ -345,6 +345,9 @@ fn migration_to_the_sender_keeps_its_own_order() {
     let mut next = HANDOFF_AT;
     for i in 0..N {
         b.send("a::npc", 1, 0, &i.to_le_bytes()).unwrap();
+        if i % 20 == 0 {
+            std::thread::sleep(Duration::from_millis(1)); // keep sending across the migration
+        }
         while let Some(m) = b.poll() {
             if &*m.destination == "b::inbox" {
                 assert_eq!(counter(&m), HANDOFF_AT);

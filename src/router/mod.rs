@@ -440,7 +440,9 @@ impl Shared {
         }
         match Self::resolve(&table, &msg.destination) {
             Some(Route::Local) => self.deliver(msg),
-            Some(Route::Link(i)) if i != from && !msg.relayed => {
+            // Also back to the link it came from: the new home's own sends via the old home.
+            // Relayed frames are never relayed again, so nothing ping-pongs.
+            Some(Route::Link(i)) if !msg.relayed => {
                 if table.links[i].state.load(Ordering::Acquire) == PeerState::Gone as u8 {
                     bump(&self.stats.lost, 1);
                     self.log(format!("relay of a message for `{}` dropped: peer gone", msg.destination));
@@ -449,7 +451,7 @@ impl Shared {
                 bump(&self.stats.relayed, 1);
                 let _ = self.core.send(Cmd::Send(i, Self::relay_frame(&msg)));
             }
-            // Relayed here (or bounced back) for a target not adopted yet.
+            // Relayed here for a target not adopted yet.
             Some(Route::Link(_)) => self.hold(|h| &mut h.pending, msg),
             None if msg.relayed => self.hold(|h| &mut h.pending, msg),
             None => {
