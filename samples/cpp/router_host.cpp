@@ -206,6 +206,7 @@ int main(int argc, char **argv) {
                     paths, nears, ticks, hellos, moves, static_cast<unsigned long long>(s.relayed),
                     static_cast<unsigned long long>(s.lost));
         check(s.lost == 0, "nothing lost");
+        if (s.lost != 0) std::printf("cpp: router log:\n%s\n", router.log().c_str());
     } catch (const tess::Error &e) {
         std::printf("FAIL tess::Error: %s\n", e.what());
         failed++;

@@ -287,6 +287,17 @@ pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
             }
         }
         if stop {
+            // Acknowledge everything delivered so far, so peers do not resend
+            // (or count as lost) what this process already received.
+            for i in 0..core.links.len() {
+                let upto = core.links[i].shared.inbound.lock().seq;
+                let l = &mut core.links[i];
+                if l.conn.is_some() && upto > 0 {
+                    let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
+                    frame::encode(&mut l.wbuf, &h, b"", b"", b"");
+                }
+                core.flush(i);
+            }
             break;
         }
         for i in 0..core.links.len() {
