@@ -19,6 +19,10 @@ const BURST: usize = 8192;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// A blocked write gives up (and drops the connection) after this time.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Frames a reader lets through before it asks for an ACK right away.
+const ACK_EVERY: u64 = 256;
+/// Longest delay of an acknowledgement.
+const ACK_DELAY: Duration = Duration::from_millis(2);
 
 struct Conn {
     stream: Stream,
@@ -42,6 +46,8 @@ struct Link {
     redial: Option<(u32, Instant)>,
     /// When the connection dropped (for links nobody re-dials).
     down_since: Option<Instant>,
+    /// Highest sequence acknowledged to the peer.
+    ack_sent: u64,
 }
 
 struct Core {
@@ -119,6 +125,7 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
     // Interned names of the last frame, reused while they repeat.
     let mut last_src: Arc<str> = Arc::from("");
     let mut last_dst: Arc<str> = Arc::from("");
+    let mut acked_upto = 0u64;
     loop {
         if start == end {
             start = 0;
@@ -181,6 +188,7 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                     if inbound.session != session {
                         inbound.session = session;
                         inbound.seq = 0;
+                        ls.ack_due.store(0, Ordering::Release);
                     }
                 }
                 let write_half = if dialed.is_none() {
@@ -257,7 +265,16 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
             }
         }
         if let (Some(upto), Some(i)) = (delivered_to, link) {
-            let _ = shared.core.send(Cmd::SendAck { link: i, upto });
+            // Acknowledge at once every ACK_EVERY frames; smaller amounts are
+            // picked up by the I/O thread within ACK_DELAY, so a trickle of
+            // messages does not cost an ACK frame (and two wake-ups) each.
+            if upto >= acked_upto + ACK_EVERY {
+                acked_upto = upto;
+                let _ = shared.core.send(Cmd::SendAck { link: i, upto });
+            } else {
+                let ls = shared.table.read().links[i].clone();
+                ls.ack_due.fetch_max(upto, Ordering::AcqRel);
+            }
         }
     }
 }
@@ -266,8 +283,12 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
 /// reconnection, re-dials, and declares peers gone.
 pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
     let mut core = Core { shared, links: Vec::new() };
+    let mut last_due_check = Instant::now();
     loop {
-        let timeout = core.next_timer().map(|t| t.saturating_duration_since(Instant::now())).unwrap_or(Duration::from_millis(100));
+        let mut timeout = core.next_timer().map(|t| t.saturating_duration_since(Instant::now())).unwrap_or(Duration::from_millis(100));
+        if core.links.iter().any(|l| l.shared.ack_due.load(Ordering::Acquire) > l.ack_sent) {
+            timeout = timeout.min(ACK_DELAY);
+        }
         let first = match rx.recv_timeout(timeout) {
             Ok(c) => Some(c),
             Err(RecvTimeoutError::Timeout) => None,
@@ -291,17 +312,17 @@ pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
             // (or count as lost) what this process already received.
             for i in 0..core.links.len() {
                 let upto = core.links[i].shared.inbound.lock().seq;
-                let l = &mut core.links[i];
-                if l.conn.is_some() && upto > 0 {
-                    let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
-                    frame::encode(&mut l.wbuf, &h, b"", b"", b"");
-                }
+                core.ack(i, upto);
                 core.flush(i);
             }
             break;
         }
         for i in 0..core.links.len() {
             core.flush(i);
+        }
+        if last_due_check.elapsed() >= ACK_DELAY {
+            last_due_check = Instant::now();
+            core.due_acks();
         }
         core.timers();
     }
@@ -327,6 +348,7 @@ impl Core {
                 wbuf: Vec::with_capacity(WRITE_CHUNK),
                 redial: None,
                 down_since: Some(Instant::now()),
+                ack_sent: 0,
             });
         }
         &mut self.links[i]
@@ -354,11 +376,8 @@ impl Core {
             }
             Cmd::Acked { link, upto } => self.acked(link, upto),
             Cmd::SendAck { link, upto } => {
-                let l = self.link(link);
-                if l.conn.is_some() {
-                    let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
-                    frame::encode(&mut l.wbuf, &h, b"", b"", b"");
-                }
+                self.link(link);
+                self.ack(link, upto);
             }
             Cmd::Closed { link, gen } => {
                 if self.link(link).conn.as_ref().is_some_and(|c| c.gen == gen) {
@@ -368,6 +387,27 @@ impl Core {
             Cmd::Shutdown => return true,
         }
         false
+    }
+
+    fn ack(&mut self, i: usize, upto: u64) {
+        let l = &mut self.links[i];
+        // Only after the handshake: the peer's HELLO may announce a new session.
+        if l.ready && upto > l.ack_sent {
+            l.ack_sent = upto;
+            let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
+            frame::encode(&mut l.wbuf, &h, b"", b"", b"");
+        }
+    }
+
+    /// Acknowledges what readers delivered since the last ACK.
+    fn due_acks(&mut self) {
+        for i in 0..self.links.len() {
+            let due = self.links[i].shared.ack_due.load(Ordering::Acquire);
+            if due > self.links[i].ack_sent {
+                self.ack(i, due);
+                self.flush(i);
+            }
+        }
     }
 
     fn release(&self, frames: impl Iterator<Item = OutFrame>) -> usize {
@@ -442,6 +482,7 @@ impl Core {
             let l = &mut self.links[i];
             // Renumber what is queued for the new session from 1.
             l.peer_session = session;
+            l.ack_sent = 0;
             l.next_seq = 1;
             for (seq, _) in l.unacked.iter_mut() {
                 *seq = l.next_seq;
