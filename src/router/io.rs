@@ -71,6 +71,7 @@ pub(super) fn start_dialed(shared: &Arc<Shared>, link: usize, stream: Stream, di
 pub(super) fn accept_loop(shared: Arc<Shared>, listener: Listener) {
     while !shared.shutdown.load(Ordering::Acquire) {
         match listener.accept() {
+            Ok(stream) if shared.shutdown.load(Ordering::Acquire) => stream.shutdown(),
             Ok(stream) => {
                 let gen = shared.next_gen.fetch_add(1, Ordering::Relaxed);
                 match stream.try_clone() {

@@ -991,12 +991,18 @@ impl Drop for Router {
         if let Some(core) = self.core.take() {
             let _ = core.join();
         }
-        self.drop_connections();
-        // Bounded: every thread checks `shutdown` at least every 100 ms or
-        // returns when its socket is shut down.
-        let threads: Vec<_> = self.shared.threads.lock().drain(..).collect();
-        for t in threads {
-            let _ = t.join();
+        // Bounded: every thread checks `shutdown` at least every 5 ms or
+        // returns when its socket is shut down; a reader spawned by a last
+        // accept is caught by the next round.
+        for _ in 0..100 {
+            self.drop_connections();
+            let threads: Vec<_> = self.shared.threads.lock().drain(..).collect();
+            if threads.is_empty() {
+                break;
+            }
+            for t in threads {
+                let _ = t.join();
+            }
         }
     }
 }
