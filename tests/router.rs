@@ -373,3 +373,42 @@ fn migration_to_the_sender_keeps_its_own_order() {
     let _a = old_home.join().unwrap();
     assert!(b.recv(Duration::from_millis(100)).unwrap().is_none(), "no duplicates");
 }
+
+/// A peer process that restarts under the same id and address gets a fresh
+/// link numbering: the survivor re-dials, and new messages flow again.
+#[test]
+fn restarted_peer_gets_a_fresh_session() {
+    let addr = sock();
+    let a = Router::new("a", Config::default()).unwrap();
+    a.listen(&addr).unwrap();
+    let b = Router::new("b", Config::default()).unwrap();
+    b.connect("a", &addr).unwrap();
+    for i in 0..100u64 {
+        b.send("a::x", 1, 0, &i.to_le_bytes()).unwrap();
+    }
+    for i in 0..100u64 {
+        assert_eq!(counter(&recv(&a)), i);
+    }
+    b.flush(Duration::from_secs(10)).unwrap();
+    drop(a);
+    let a2 = Router::new("a", Config::default()).unwrap();
+    a2.listen(&addr).unwrap();
+    wait_for("re-dial to the new process", Duration::from_secs(10), || {
+        b.stats().reconnects >= 1 && b.peer_state("a") == Ok(PeerState::Connected)
+    });
+    for i in 1000..1100u64 {
+        b.send("a::x", 1, 0, &i.to_le_bytes()).unwrap();
+    }
+    for i in 1000..1100u64 {
+        assert_eq!(counter(&recv(&a2)), i);
+    }
+    a2.send("b::y", 2, 0, b"back").unwrap();
+    assert_eq!(&recv(&b).payload[..], b"back");
+    assert_eq!(b.stats().lost, 0);
+}
+
+#[test]
+fn router_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Router>();
+}
