@@ -257,7 +257,9 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                         }
                         _ => {
                             let group = std::str::from_utf8(f.dst).expect("validated ASCII");
-                            if shared.table.read().groups.contains(group) {
+                            // Deliver under the table lock, like every producer of the input queue.
+                            let table = shared.table.read();
+                            if table.groups.contains(group) {
                                 shared.deliver(make(Arc::from(group), MessageKind::Broadcast));
                             }
                         }
