@@ -127,6 +127,9 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
     let mut last_src: Arc<str> = Arc::from("");
     let mut last_dst: Arc<str> = Arc::from("");
     let mut acked_upto = 0u64;
+    let mut owed = 0u64;
+    let mut last_ack = Instant::now();
+    let mut timer_armed = false;
     loop {
         if start == end {
             start = 0;
@@ -142,6 +145,16 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) if !handshaken && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return (link, "no HELLO within the handshake timeout".into(), true)
+            }
+            Err(e) if timer_armed && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                // Quiet for ACK_DELAY: acknowledge what is owed, then block again.
+                if let (Some(i), true) = (link, owed > acked_upto) {
+                    acked_upto = owed;
+                    last_ack = Instant::now();
+                    let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
+                }
+                timer_armed = stream.set_read_timeout(None).is_err();
+                continue;
             }
             Err(e) => return (link, format!("read failed: {e}"), false),
         };
@@ -189,7 +202,6 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                     if inbound.session != session {
                         inbound.session = session;
                         inbound.seq = 0;
-                        ls.ack_due.store(0, Ordering::Release);
                     }
                 }
                 let write_half = if dialed.is_none() {
@@ -268,15 +280,17 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
             }
         }
         if let (Some(upto), Some(i)) = (delivered_to, link) {
-            // Acknowledge at once every ACK_EVERY frames; smaller amounts are
-            // picked up by the I/O thread within ACK_DELAY, so a trickle of
-            // messages does not cost an ACK frame (and two wake-ups) each.
-            if upto >= acked_upto + ACK_EVERY {
-                acked_upto = upto;
-                let _ = shared.core.send(Cmd::SendAck { link: i, upto });
-            } else {
-                let ls = shared.table.read().links[i].clone();
-                ls.ack_due.fetch_max(upto, Ordering::AcqRel);
+            // Acknowledge at once every ACK_EVERY frames or ACK_DELAY; what is
+            // left is acknowledged when no more bytes come within ACK_DELAY
+            // (the read times out), so a trickle of messages does not cost an
+            // ACK frame (and two wake-ups) each.
+            owed = owed.max(upto);
+            if owed >= acked_upto + ACK_EVERY || last_ack.elapsed() >= ACK_DELAY {
+                acked_upto = owed;
+                last_ack = Instant::now();
+                let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
+            } else if !timer_armed {
+                timer_armed = stream.set_read_timeout(Some(ACK_DELAY)).is_ok();
             }
         }
     }
@@ -286,12 +300,8 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
 /// reconnection, re-dials, and declares peers gone.
 pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
     let mut core = Core { shared, links: Vec::new() };
-    let mut last_due_check = Instant::now();
     loop {
-        let mut timeout = core.next_timer().map(|t| t.saturating_duration_since(Instant::now())).unwrap_or(Duration::from_millis(100));
-        if core.links.iter().any(|l| l.shared.ack_due.load(Ordering::Acquire) > l.ack_sent) {
-            timeout = timeout.min(ACK_DELAY);
-        }
+        let timeout = core.next_timer().map(|t| t.saturating_duration_since(Instant::now())).unwrap_or(Duration::from_millis(100));
         let first = match rx.recv_timeout(timeout) {
             Ok(c) => Some(c),
             Err(RecvTimeoutError::Timeout) => None,
@@ -322,10 +332,6 @@ pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
         }
         for i in 0..core.links.len() {
             core.flush(i);
-        }
-        if last_due_check.elapsed() >= ACK_DELAY {
-            last_due_check = Instant::now();
-            core.due_acks();
         }
         core.timers();
     }
@@ -399,17 +405,6 @@ impl Core {
             l.ack_sent = upto;
             let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
             frame::encode(&mut l.wbuf, &h, b"", b"", b"");
-        }
-    }
-
-    /// Acknowledges what readers delivered since the last ACK.
-    fn due_acks(&mut self) {
-        for i in 0..self.links.len() {
-            let due = self.links[i].shared.ack_due.load(Ordering::Acquire);
-            if due > self.links[i].ack_sent {
-                self.ack(i, due);
-                self.flush(i);
-            }
         }
     }
 

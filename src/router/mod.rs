@@ -249,9 +249,6 @@ struct LinkShared {
     peer: Arc<str>,
     state: AtomicU8,
     inbound: Mutex<Inbound>,
-    /// Highest delivered sequence not yet acknowledged by a SendAck command;
-    /// the I/O thread acknowledges it within `ACK_DELAY`.
-    ack_due: AtomicU64,
 }
 
 struct Table {
@@ -364,7 +361,6 @@ impl Shared {
             peer: peer.clone(),
             state: AtomicU8::new(PeerState::Connecting as u8),
             inbound: Mutex::new(Inbound { seq: 0, session: 0 }),
-            ack_due: AtomicU64::new(0),
         }));
         t.by_peer.insert(peer.clone(), i);
         t.anchors.entry(Box::from(&*peer)).or_insert(Route::Link(i));
