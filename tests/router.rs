@@ -179,6 +179,8 @@ fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     let (sa, sb) = (a.stats(), b.stats());
     assert_eq!(sa.frames_received, TOTAL);
     assert!(sb.reconnects >= TOTAL / KILL_EVERY / 2, "{sb:?}");
+    assert!(sb.frames_resent > 0, "cuts mid-stream leave frames to resend: {sb:?}");
+    assert!(sb.frames_sent >= TOTAL + sb.frames_resent, "{sb:?}");
     assert_eq!(sb.lost + sa.lost, 0);
 }
 

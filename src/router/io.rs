@@ -48,6 +48,8 @@ struct Link {
     down_since: Option<Instant>,
     /// Highest sequence acknowledged to the peer.
     ack_sent: u64,
+    /// A handshake completed before (later ones resend).
+    was_connected: bool,
 }
 
 struct Core {
@@ -358,6 +360,7 @@ impl Core {
                 redial: None,
                 down_since: Some(Instant::now()),
                 ack_sent: 0,
+                was_connected: false,
             });
         }
         &mut self.links[i]
@@ -497,9 +500,10 @@ impl Core {
             resent += 1;
         }
         bump(&stats.frames_sent, resent);
-        if l.peer_session == session && l.down_since.is_some() {
+        if l.was_connected {
             bump(&stats.frames_resent, resent);
         }
+        l.was_connected = true;
         l.ready = true;
         l.down_since = None;
         self.set_state(i, PeerState::Connected);
