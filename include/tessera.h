@@ -226,7 +226,7 @@ typedef struct TessRouterMessage {
  */
 typedef struct TessRouterStats {
   /**
-   * Frames written to sockets, including resent ones.
+   * Frames written to connections, counting every resend.
    */
   uint64_t frames_sent;
   /**
@@ -234,7 +234,7 @@ typedef struct TessRouterStats {
    */
   uint64_t frames_received;
   /**
-   * Frames written again after a reconnection.
+   * Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
    */
   uint64_t frames_resent;
   /**

@@ -180,7 +180,6 @@ fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     assert_eq!(sa.frames_received, TOTAL);
     assert!(sb.reconnects >= TOTAL / KILL_EVERY / 2, "{sb:?}");
     assert!(sb.frames_resent > 0, "cuts mid-stream leave frames to resend: {sb:?}");
-    assert!(sb.frames_sent >= TOTAL + sb.frames_resent, "{sb:?}");
     assert_eq!(sb.lost + sa.lost, 0);
 }
 

@@ -927,7 +927,7 @@ namespace Tessera
     public unsafe partial struct TessRouterStats
     {
         /// <summary>
-        ///  Frames written to sockets, including resent ones.
+        ///  Frames written to connections, counting every resend.
         /// </summary>
         public ulong frames_sent;
         /// <summary>
@@ -935,7 +935,7 @@ namespace Tessera
         /// </summary>
         public ulong frames_received;
         /// <summary>
-        ///  Frames written again after a reconnection.
+        ///  Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
         /// </summary>
         public ulong frames_resent;
         /// <summary>

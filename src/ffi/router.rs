@@ -75,11 +75,11 @@ pub struct TessRouterMessage {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TessRouterStats {
-    /// Frames written to sockets, including resent ones.
+    /// Frames written to connections, counting every resend.
     pub frames_sent: u64,
     /// Data frames accepted from sockets, not counting duplicates.
     pub frames_received: u64,
-    /// Frames written again after a reconnection.
+    /// Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
     pub frames_resent: u64,
     /// Frames dropped as duplicates by link sequence.
     pub duplicates_dropped: u64,
