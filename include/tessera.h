@@ -160,11 +160,11 @@ typedef struct TessRouterConfig {
    */
   uint32_t send_queue;
   /**
-   * Redials after a dropped connection before the peer is gone. Default 100.
+   * Redials after a dropped connection before the peer is gone. [Limit: <= 1000000] Default 100.
    */
   uint32_t reconnect_attempts;
   /**
-   * Milliseconds between redials. Default 20.
+   * Milliseconds between redials. [Limit: <= 3600000] Default 20.
    */
   uint32_t reconnect_interval_ms;
   /**

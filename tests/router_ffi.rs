@@ -44,6 +44,10 @@ fn statuses_of_bad_input() {
         let mut bad = config;
         bad.send_queue = 0;
         assert_eq!(tess_router_new(c("a").as_ptr(), &bad, &mut r), TESS_FAILURE | TESS_INVALID_PARAM);
+        let mut bad = config;
+        bad.reconnect_interval_ms = u32::MAX;
+        bad.reconnect_attempts = u32::MAX;
+        assert_eq!(tess_router_new(c("a").as_ptr(), &bad, &mut r), TESS_FAILURE | TESS_INVALID_PARAM);
 
         let a = new_router("a", Some(&config));
         let b = new_router("b", Some(&config));

@@ -857,11 +857,11 @@ namespace Tessera
         /// </summary>
         public uint send_queue;
         /// <summary>
-        ///  Redials after a dropped connection before the peer is gone. Default 100.
+        ///  Redials after a dropped connection before the peer is gone. [Limit: &lt;= 1000000] Default 100.
         /// </summary>
         public uint reconnect_attempts;
         /// <summary>
-        ///  Milliseconds between redials. Default 20.
+        ///  Milliseconds between redials. [Limit: &lt;= 3600000] Default 20.
         /// </summary>
         public uint reconnect_interval_ms;
         /// <summary>

@@ -33,9 +33,9 @@ pub struct TessRouterConfig {
     pub max_payload: u32,
     /// Own messages that may be unacknowledged at once; more gives `TESS_FULL`. [Limit: >= 1] Default 65536.
     pub send_queue: u32,
-    /// Redials after a dropped connection before the peer is gone. Default 100.
+    /// Redials after a dropped connection before the peer is gone. [Limit: <= 1000000] Default 100.
     pub reconnect_attempts: u32,
-    /// Milliseconds between redials. Default 20.
+    /// Milliseconds between redials. [Limit: <= 3600000] Default 20.
     pub reconnect_interval_ms: u32,
     /// Messages held per migrating or not-yet-adopted target. [Limit: >= 1] Default 65536.
     pub hold_limit: u32,

@@ -504,8 +504,17 @@ impl Router {
     /// A router with server id `id` (1..=63 printable ASCII bytes, no `::`).
     pub fn new(id: &str, config: Config) -> Result<Router, RouterError> {
         check_id(id, "server id")?;
-        if config.max_payload > (u32::MAX as usize) / 2 || config.send_queue == 0 || config.hold_limit == 0 {
-            return Err(RouterError::Invalid("config: max_payload must be < 2^31, send_queue and hold_limit >= 1".into()));
+        if config.max_payload > (u32::MAX as usize) / 2
+            || config.send_queue == 0
+            || config.hold_limit == 0
+            || config.reconnect_interval > Duration::from_secs(3600)
+            || config.reconnect_attempts > 1_000_000
+        {
+            return Err(RouterError::Invalid(
+                "config: max_payload must be < 2^31, send_queue and hold_limit >= 1, reconnect_interval <= 1 h, \
+                 reconnect_attempts <= 1000000"
+                    .into(),
+            ));
         }
         let (inbox_tx, inbox) = unbounded();
         let (core_tx, core_rx) = unbounded();
