@@ -65,8 +65,21 @@ pub(super) fn start_dialed(shared: &Arc<Shared>, link: usize, stream: Stream, di
     shared.streams.lock().push((gen, registry));
     let _ = shared.core.send(Cmd::Attach { link, gen, stream, dial });
     let s = shared.clone();
-    shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, reader, gen, Some(link)));
+    if let Err(e) = shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, reader, gen, Some(link))) {
+        abandon(shared, gen);
+        let _ = shared.core.send(Cmd::Closed { link, gen });
+        return Err(e);
+    }
     Ok(())
+}
+
+/// Closes a registered connection whose reader could not be started.
+fn abandon(shared: &Shared, gen: u64) {
+    if let Some((_, s)) = shared.streams.lock().iter().find(|(g, _)| *g == gen) {
+        s.shutdown();
+    }
+    forget_stream(shared, gen);
+    shared.log(format!("connection {gen} closed: no thread for its reader"));
 }
 
 /// Accepts connections until the router shuts down (polled every 5 ms).
@@ -80,7 +93,9 @@ pub(super) fn accept_loop(shared: Arc<Shared>, listener: Listener) {
                     Ok(registry) => {
                         shared.streams.lock().push((gen, registry));
                         let s = shared.clone();
-                        shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, stream, gen, None));
+                        if shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, stream, gen, None)).is_err() {
+                            abandon(&shared, gen);
+                        }
                     }
                     Err(e) => shared.log(format!("accepted connection dropped: {e}")),
                 }
@@ -589,7 +604,11 @@ impl Core {
                                 self.shared.streams.lock().push((gen, registry));
                                 self.attach(i, gen, stream);
                                 let s = self.shared.clone();
-                                self.shared.spawn(format!("tess-read-{}", self.shared.id), move || read_loop(s, reader, gen, Some(i)));
+                                let name = format!("tess-read-{}", self.shared.id);
+                                if self.shared.spawn(name, move || read_loop(s, reader, gen, Some(i))).is_err() {
+                                    abandon(&self.shared, gen);
+                                    self.disconnect(i);
+                                }
                             }
                             _ => l.redial = Some((attempts + 1, now + self.shared.config.reconnect_interval)),
                         }

@@ -328,11 +328,13 @@ impl Shared {
         log.push_back(text);
     }
 
-    fn spawn(&self, name: String, body: impl FnOnce() + Send + 'static) {
-        let handle = std::thread::Builder::new().name(name).spawn(body).expect("spawn router thread");
+    /// Starts a background thread; an error when the system has no thread to give.
+    fn spawn(&self, name: String, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+        let handle = std::thread::Builder::new().name(name).spawn(body)?;
         let mut threads = self.threads.lock();
         threads.retain(|t| !t.is_finished());
         threads.push(handle);
+        Ok(())
     }
 
     /// Longest-prefix route of `dest` (a valid name).
@@ -569,7 +571,9 @@ impl Router {
         let bound = listener.local_address().map_err(|e| RouterError::Io(e.to_string()))?;
         self.listeners.lock().push(bound.clone());
         let shared = self.shared.clone();
-        self.shared.spawn(format!("tess-accept-{}", self.shared.id), move || io::accept_loop(shared, listener));
+        self.shared
+            .spawn(format!("tess-accept-{}", self.shared.id), move || io::accept_loop(shared, listener))
+            .map_err(|e| RouterError::Io(format!("cannot start the accept thread: {e}")))?;
         Ok(bound.to_string())
     }
 
