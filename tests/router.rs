@@ -137,18 +137,30 @@ fn peer_gone_after_redials_fail() {
 /// exactly once and in order.
 #[test]
 fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
-    const TOTAL: u64 = 1_000_000;
-    const KILL_EVERY: u64 = 50_000;
     let (a, b, _) = pair(Config::default());
+    killed_stream(a, b, 1_000_000, 50_000);
+}
+
+/// The same over loopback TCP, shorter.
+#[test]
+fn tcp_connection_killed_every_n_messages_loses_and_duplicates_nothing() {
+    let a = Router::new("a", Config::default()).unwrap();
+    let bound = a.listen("tcp:127.0.0.1:0").unwrap();
+    let b = Router::new("b", Config::default()).unwrap();
+    b.connect("a", &bound).unwrap();
+    killed_stream(a, b, 200_000, 20_000);
+}
+
+fn killed_stream(a: Router, b: Router, total: u64, kill_every: u64) {
     let receiver = std::thread::spawn(move || {
         let mut next = 0u64;
         let deadline = Instant::now() + Duration::from_secs(300);
-        while next < TOTAL {
+        while next < total {
             assert!(Instant::now() < deadline, "stream stalled at {next}");
             if let Some(m) = a.recv(Duration::from_millis(100)).unwrap() {
                 assert_eq!(counter(&m), next, "out of order or duplicated");
                 next += 1;
-                if next % (2 * KILL_EVERY) == KILL_EVERY / 2 {
+                if next % (2 * kill_every) == kill_every / 2 {
                     a.drop_connections(); // the receiving side cuts too
                 }
             }
@@ -160,13 +172,13 @@ fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     let deadline = Instant::now() + Duration::from_secs(300);
     let mut payload = [0u8; 64];
     let mut i = 0u64;
-    while i < TOTAL {
+    while i < total {
         assert!(Instant::now() < deadline, "sender stalled at {i}");
         payload[..8].copy_from_slice(&i.to_le_bytes());
         match b.send("a::sink", 0x0101, 0, &payload) {
             Ok(()) => {
                 i += 1;
-                if i % KILL_EVERY == 0 {
+                if i % kill_every == 0 {
                     b.drop_connections();
                 }
             }
@@ -177,8 +189,8 @@ fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     let a = receiver.join().unwrap();
     b.flush(Duration::from_secs(30)).unwrap();
     let (sa, sb) = (a.stats(), b.stats());
-    assert_eq!(sa.frames_received, TOTAL);
-    assert!(sb.reconnects >= TOTAL / KILL_EVERY / 2, "{sb:?}");
+    assert_eq!(sa.frames_received, total);
+    assert!(sb.reconnects >= total / kill_every / 2, "{sb:?}");
     assert!(sb.frames_resent > 0, "cuts mid-stream leave frames to resend: {sb:?}");
     assert_eq!(sb.lost + sa.lost, 0);
 }
