@@ -56,6 +56,36 @@
 #define TESS_POOL_MAX_POOLS 1023
 
 /**
+ * `TessRouterMessage::kind`: sent to one destination.
+ */
+#define TESS_ROUTER_UNICAST 0
+
+/**
+ * `TessRouterMessage::kind`: one destination of a multicast.
+ */
+#define TESS_ROUTER_MULTICAST 1
+
+/**
+ * `TessRouterMessage::kind`: a broadcast to a joined group.
+ */
+#define TESS_ROUTER_BROADCAST 2
+
+/**
+ * Peer state: connecting, handshaking or redialling (sends are queued).
+ */
+#define TESS_ROUTER_PEER_CONNECTING 0
+
+/**
+ * Peer state: connected.
+ */
+#define TESS_ROUTER_PEER_CONNECTED 1
+
+/**
+ * Peer state: the connection dropped and was not re-established.
+ */
+#define TESS_ROUTER_PEER_GONE 2
+
+/**
  * Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
  */
 #define TESS_RSQRT_QUAKE 0
@@ -118,6 +148,19 @@ typedef struct TessCdfSampler TessCdfSampler;
  * must be externally synchronised); different pools are independent.
  */
 typedef struct TessPool TessPool;
+
+/**
+ * A message router: a server id, anchors, links to peer processes and a
+ * local input queue. Background threads do the socket I/O; nothing is ever
+ * called back: take messages with `tess_router_poll` or `tess_router_recv`.
+ *
+ * Ownership: created by `tess_router_new`, freed by `tess_router_free`
+ * (which stops its threads, closes its sockets and removes its Unix socket files).
+ * Thread-safety: every function except `tess_router_free` may be called
+ * from any thread, also concurrently; order is kept per sending thread and
+ * destination. Each message is returned to exactly one poll/recv caller.
+ */
+typedef struct TessRouter TessRouter;
 
 /**
  * A uniform grid of square cells over the XZ plane (Y up) holding entities
@@ -210,6 +253,125 @@ typedef struct TessPrd {
    */
   uint32_t reserved;
 } TessPrd;
+
+/**
+ * Router settings (see `tess_router_config_default`).
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterConfig {
+  /**
+   * Largest payload in bytes accepted by send and by the decoder. [Limit: <= 2^31 - 1] Default 65536.
+   */
+  uint32_t max_payload;
+  /**
+   * Own messages that may be unacknowledged at once; more gives `TESS_FULL`. [Limit: >= 1] Default 65536.
+   */
+  uint32_t send_queue;
+  /**
+   * Redials after a dropped connection before the peer is gone. [Limit: <= 1000000] Default 100.
+   */
+  uint32_t reconnect_attempts;
+  /**
+   * Milliseconds between redials. [Limit: <= 3600000] Default 20.
+   */
+  uint32_t reconnect_interval_ms;
+  /**
+   * Messages held per migrating or not-yet-adopted target. [Limit: >= 1] Default 65536.
+   */
+  uint32_t hold_limit;
+} TessRouterConfig;
+
+/**
+ * A received message's header. The payload goes to a separate caller buffer.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterMessage {
+  /**
+   * The sender's message sequence (increasing per sending router).
+   */
+  uint64_t seq;
+  /**
+   * `type << 8 | detail`.
+   */
+  uint16_t command;
+  /**
+   * Application flags given to send.
+   */
+  uint8_t flags;
+  /**
+   * `TESS_ROUTER_UNICAST`, `TESS_ROUTER_MULTICAST` or `TESS_ROUTER_BROADCAST`.
+   */
+  uint8_t kind;
+  /**
+   * 1 when forwarded by a router other than the sender (migration relay).
+   */
+  uint8_t relayed;
+  /**
+   * Always 0.
+   */
+  uint8_t reserved[3];
+  /**
+   * Payload length in bytes (also written to `*out_len`).
+   */
+  uint32_t payload_len;
+  /**
+   * The sender's server id, NUL-terminated.
+   */
+  uint8_t source[64];
+  /**
+   * The destination it was addressed to (the group for a broadcast), NUL-terminated.
+   */
+  uint8_t destination[256];
+} TessRouterMessage;
+
+/**
+ * Statistics of a router since creation.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterStats {
+  /**
+   * Frames written to connections, counting every resend.
+   */
+  uint64_t frames_sent;
+  /**
+   * Data frames accepted from sockets, not counting duplicates.
+   */
+  uint64_t frames_received;
+  /**
+   * Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
+   */
+  uint64_t frames_resent;
+  /**
+   * Frames dropped as duplicates by link sequence.
+   */
+  uint64_t duplicates_dropped;
+  /**
+   * Connections closed for any reason.
+   */
+  uint64_t connections_closed;
+  /**
+   * Connections closed because they sent malformed bytes.
+   */
+  uint64_t malformed_closed;
+  /**
+   * Successful redials.
+   */
+  uint64_t reconnects;
+  /**
+   * Messages dropped (peer gone, no route on arrival, hold limit).
+   */
+  uint64_t lost;
+  /**
+   * Messages forwarded for migrated targets.
+   */
+  uint64_t relayed;
+} TessRouterStats;
 
 /**
  * A 3D vector or point: x, y, z in world units (Y up, right-handed).
@@ -732,6 +894,288 @@ TessStatus tess_prd_init(struct TessPrd *prd, double p);
  * All pointers must be NULL or valid.
  */
 TessStatus tess_prd_roll(struct TessPrd *prd, struct TessRng *rng, uint8_t *out_success);
+
+/**
+ * Writes the default settings.
+ *
+ * @param[out] out  The defaults.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_config_default(struct TessRouterConfig *out);
+
+/**
+ * Creates a router and starts its I/O thread.
+ *
+ * @param[in]  server_id  This process's id: 1..=63 printable ASCII bytes, no spaces, no `::`.
+ * @param[in]  config     Settings, or NULL for the defaults.
+ * @param[out] out        The new router; NULL on failure.
+ * @return SUCCESS; FAILURE with NULL_PARAM, INVALID_PARAM (bad id or settings) or IO_ERROR.
+ *
+ * # Safety
+ * `server_id` must be NULL or a NUL-terminated string; `config` NULL or
+ * readable; `out` NULL or writable.
+ */
+TessStatus tess_router_new(const char *server_id,
+                           const struct TessRouterConfig *config,
+                           struct TessRouter **out);
+
+/**
+ * Stops the router: joins its threads, closes its sockets, removes its
+ * Unix socket files. Unacknowledged messages are dropped (call
+ * `tess_router_flush` first to wait for them). NULL is a no-op.
+ *
+ * # Safety
+ * `router` must be NULL or a handle not used by another thread during the call.
+ */
+void tess_router_free(struct TessRouter *router);
+
+/**
+ * Listens for peers.
+ *
+ * @param[in]  router   The router.
+ * @param[in]  address  `unix:PATH` (or a path containing `/`), or `tcp:IP:PORT` on a loopback IP
+ *                      (port 0 picks a free port). A Unix path left by a dead process is replaced.
+ * @param[out] out      [opt] The bound address as a NUL-terminated string (NULL with `cap` 0).
+ * @param[in]  cap      Bytes available in `out`.
+ * @param[out] out_len  Bytes of the address including the NUL.
+ * @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with INVALID_PARAM (bad or non-loopback address),
+ *         ALREADY_EXISTS | IO_ERROR (address in use), IO_ERROR, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `out` must hold `cap` bytes.
+ */
+TessStatus tess_router_listen(const struct TessRouter *router,
+                              const char *address,
+                              char *out,
+                              uint32_t cap,
+                              uint32_t *out_len);
+
+/**
+ * Connects to the peer router `peer_id` listening at `address` and adds the
+ * anchor `peer_id`. Returns once the socket is connected; the handshake
+ * finishes in the background and sends made before it are queued.
+ *
+ * @return SUCCESS; FAILURE with IO_ERROR (nothing listening), ALREADY_EXISTS (already linked),
+ *         INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_connect(const struct TessRouter *router, const char *peer_id, const char *address);
+
+/**
+ * Routes destinations starting with `prefix` (whole `::` segments) to the
+ * peer `peer_id`, or to this process when `peer_id` is the own server id.
+ *
+ * @return SUCCESS; FAILURE with NOT_FOUND (unknown peer), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_add_anchor(const struct TessRouter *router, const char *prefix, const char *peer_id);
+
+/**
+ * Removes an anchor. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM (own id), NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `prefix` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_remove_anchor(const struct TessRouter *router,
+                                     const char *prefix);
+
+/**
+ * Sends a message. A destination in this process goes to the local input
+ * queue directly.
+ *
+ * @param[in] destination  `server_id::target[::…]`, 1..=255 printable ASCII bytes.
+ * @param[in] command      `type << 8 | detail`.
+ * @param[in] flags        Application flags, passed through.
+ * @param[in] payload      `len` bytes (NULL when `len` is 0). [Limit: len <= config.max_payload]
+ * @return SUCCESS; FAILURE with NO_ROUTE (no anchor matches), INVALID_PARAM (payload over the
+ *         maximum, malformed destination), FULL (send queue full: nothing queued, retry),
+ *         IO_ERROR (peer gone), NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `destination` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_send(const struct TessRouter *router,
+                            const char *destination,
+                            uint16_t command,
+                            uint8_t flags,
+                            const uint8_t *payload,
+                            uint32_t len);
+
+/**
+ * Sends one payload to several destinations, serialised once and shared by
+ * the destinations behind each connection. All destinations are checked
+ * first; on failure nothing is sent.
+ *
+ * @param[in] destinations  Destinations separated by `\n` (one or more).
+ * @return as `tess_router_send`.
+ *
+ * # Safety
+ * `destinations` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_multicast(const struct TessRouter *router,
+                                 const char *destinations,
+                                 uint16_t command,
+                                 uint8_t flags,
+                                 const uint8_t *payload,
+                                 uint32_t len);
+
+/**
+ * Joins a broadcast group in this process.
+ * @return SUCCESS; FAILURE with ALREADY_EXISTS, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_join(const struct TessRouter *router, const char *group);
+
+/**
+ * Leaves a broadcast group. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_leave(const struct TessRouter *router, const char *group);
+
+/**
+ * Broadcasts to every process that joined `group` (this one included):
+ * one frame per linked peer, filtered at the receiving side.
+ * @return as `tess_router_send` (no NO_ROUTE).
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_broadcast(const struct TessRouter *router,
+                                 const char *group,
+                                 uint16_t command,
+                                 uint8_t flags,
+                                 const uint8_t *payload,
+                                 uint32_t len);
+
+/**
+ * Starts migrating `target` away: its messages are held here, in order.
+ * @return SUCCESS; FAILURE with WRONG_STATE (not local, or already migrating), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `target` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_begin_migration(const struct TessRouter *router,
+                                       const char *target);
+
+/**
+ * Ends the migration of `target` to peer `new_home`: forwards the held
+ * messages in order and relays every later one addressed here.
+ * @return SUCCESS; FAILURE with WRONG_STATE (not migrating), NOT_FOUND (unknown peer),
+ *         IO_ERROR (peer gone), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_end_migration(const struct TessRouter *router,
+                                     const char *target,
+                                     const char *new_home);
+
+/**
+ * Makes `target` (an entity that migrated here, addressed at its old home)
+ * local, and queues the relayed messages held for it, in order.
+ * @return SUCCESS; FAILURE with INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `target` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_adopt(const struct TessRouter *router, const char *target);
+
+/**
+ * Takes the next message without blocking (for game loops).
+ *
+ * @param[out] info     The message header.
+ * @param[out] payload  [opt] Buffer for the payload (NULL with `cap` 0).
+ * @param[in]  cap      Bytes available in `payload`.
+ * @param[out] out_len  Payload length.
+ * @return SUCCESS (a message); SUCCESS | WOULD_BLOCK (queue empty, `*out_len` = 0, `info` untouched);
+ *         SUCCESS | BUFFER_TOO_SMALL (`info` and `*out_len` describe the message, which stays
+ *         queued for a retry with a larger buffer); FAILURE with NULL_PARAM or STALE_HANDLE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `payload` must hold `cap` bytes.
+ */
+TessStatus tess_router_poll(const struct TessRouter *router,
+                            struct TessRouterMessage *info,
+                            uint8_t *payload,
+                            uint32_t cap,
+                            uint32_t *out_len);
+
+/**
+ * Takes the next message, waiting up to `timeout_ms` milliseconds.
+ * @return as `tess_router_poll`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+ *
+ * # Safety
+ * As `tess_router_poll`.
+ */
+TessStatus tess_router_recv(const struct TessRouter *router,
+                            uint32_t timeout_ms,
+                            struct TessRouterMessage *info,
+                            uint8_t *payload,
+                            uint32_t cap,
+                            uint32_t *out_len);
+
+/**
+ * Waits up to `timeout_ms` until every own message sent to peers is acknowledged.
+ * @return SUCCESS; FAILURE with TIMEOUT or STALE_HANDLE.
+ *
+ * # Safety
+ * `router` must be NULL or a handle.
+ */
+TessStatus tess_router_flush(const struct TessRouter *router, uint32_t timeout_ms);
+
+/**
+ * State of the link to `peer_id` (`TESS_ROUTER_PEER_*`).
+ * @return SUCCESS; FAILURE with NOT_FOUND, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `peer_id` must be NULL or NUL-terminated; `out` NULL or writable.
+ */
+TessStatus tess_router_peer_state(const struct TessRouter *router, const char *peer_id, uint32_t *out);
+
+/**
+ * Number of messages waiting in the local input queue.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_pending(const struct TessRouter *router, uint32_t *out);
+
+/**
+ * Counters since creation.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_stats(const struct TessRouter *router, struct TessRouterStats *out);
+
+/**
+ * The router's recent log (closed connections and why, dropped messages),
+ * one line per event, oldest first, as a NUL-terminated string.
+ * @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with NULL_PARAM or STALE_HANDLE.
+ *
+ * # Safety
+ * `out` must hold `cap` bytes (NULL with `cap` 0); `out_len` writable.
+ */
+TessStatus tess_router_log(const struct TessRouter *router, char *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * Fault injection for tests: cuts every open connection of this router at
+ * once. Links redial and resend what was not acknowledged.
+ *
+ * # Safety
+ * `router` must be NULL or a handle.
+ */
+TessStatus tess_router_drop_connections(const struct TessRouter *router);
 
 /**
  * Approximates `1/sqrt(x)` in single precision.

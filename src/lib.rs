@@ -11,5 +11,6 @@ pub mod ffi;
 pub mod movingai;
 pub mod pool;
 pub mod random;
+pub mod router;
 pub mod rsqrt;
 pub mod spatial;

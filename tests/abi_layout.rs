@@ -31,6 +31,9 @@ macro_rules! layouts {
 
 fn rust_layouts() -> Vec<Layout> {
     layouts! {
+        TessRouterConfig in tessera::ffi::router { max_payload, send_queue, reconnect_attempts, reconnect_interval_ms, hold_limit },
+        TessRouterMessage in tessera::ffi::router { seq, command, flags, kind, relayed, reserved, payload_len, source, destination },
+        TessRouterStats in tessera::ffi::router { frames_sent, frames_received, frames_resent, duplicates_dropped, connections_closed, malformed_closed, reconnects, lost, relayed },
         TessVec3 in tessera::ffi::types { x, y, z },
         TessRng in tessera::ffi::random { state },
         TessPrd in tessera::ffi::random { c, failures, reserved },

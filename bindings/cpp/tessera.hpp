@@ -5,4 +5,5 @@
 #include "tessera/core.hpp"
 #include "tessera/pool.hpp"
 #include "tessera/random.hpp"
+#include "tessera/router.hpp"
 #include "tessera/spatial.hpp"

@@ -49,6 +49,30 @@ namespace Tessera
         /// </summary>
         public const uint TESS_POOL_MAX_POOLS = 1023;
         /// <summary>
+        ///  `TessRouterMessage::kind`: sent to one destination.
+        /// </summary>
+        public const uint TESS_ROUTER_UNICAST = 0;
+        /// <summary>
+        ///  `TessRouterMessage::kind`: one destination of a multicast.
+        /// </summary>
+        public const uint TESS_ROUTER_MULTICAST = 1;
+        /// <summary>
+        ///  `TessRouterMessage::kind`: a broadcast to a joined group.
+        /// </summary>
+        public const uint TESS_ROUTER_BROADCAST = 2;
+        /// <summary>
+        ///  Peer state: connecting, handshaking or redialling (sends are queued).
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_CONNECTING = 0;
+        /// <summary>
+        ///  Peer state: connected.
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_CONNECTED = 1;
+        /// <summary>
+        ///  Peer state: the connection dropped and was not re-established.
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_GONE = 2;
+        /// <summary>
         ///  Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
         /// </summary>
         public const uint TESS_RSQRT_QUAKE = 0;
@@ -500,6 +524,277 @@ namespace Tessera
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_prd_roll", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint tess_prd_roll(TessPrd* prd, TessRng* rng, byte* out_success);
+
+        /// <summary>
+        ///  Writes the default settings.
+        ///
+        ///  @param[out] out  The defaults.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_config_default", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_config_default(TessRouterConfig* @out);
+
+        /// <summary>
+        ///  Creates a router and starts its I/O thread.
+        ///
+        ///  @param[in]  server_id  This process's id: 1..=63 printable ASCII bytes, no spaces, no `::`.
+        ///  @param[in]  config     Settings, or NULL for the defaults.
+        ///  @param[out] out        The new router; NULL on failure.
+        ///  @return SUCCESS; FAILURE with NULL_PARAM, INVALID_PARAM (bad id or settings) or IO_ERROR.
+        ///
+        ///  # Safety
+        ///  `server_id` must be NULL or a NUL-terminated string; `config` NULL or
+        ///  readable; `out` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_new(byte* server_id, TessRouterConfig* config, TessRouter** @out);
+
+        /// <summary>
+        ///  Stops the router: joins its threads, closes its sockets, removes its
+        ///  Unix socket files. Unacknowledged messages are dropped (call
+        ///  `tess_router_flush` first to wait for them). NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle not used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_router_free(TessRouter* router);
+
+        /// <summary>
+        ///  Listens for peers.
+        ///
+        ///  @param[in]  router   The router.
+        ///  @param[in]  address  `unix:PATH` (or a path containing `/`), or `tcp:IP:PORT` on a loopback IP
+        ///                       (port 0 picks a free port). A Unix path left by a dead process is replaced.
+        ///  @param[out] out      [opt] The bound address as a NUL-terminated string (NULL with `cap` 0).
+        ///  @param[in]  cap      Bytes available in `out`.
+        ///  @param[out] out_len  Bytes of the address including the NUL.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with INVALID_PARAM (bad or non-loopback address),
+        ///          ALREADY_EXISTS | IO_ERROR (address in use), IO_ERROR, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `out` must hold `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_listen", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_listen(TessRouter* router, byte* address, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Connects to the peer router `peer_id` listening at `address` and adds the
+        ///  anchor `peer_id`. Returns once the socket is connected; the handshake
+        ///  finishes in the background and sends made before it are queued.
+        ///
+        ///  @return SUCCESS; FAILURE with IO_ERROR (nothing listening), ALREADY_EXISTS (already linked),
+        ///          INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_connect", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_connect(TessRouter* router, byte* peer_id, byte* address);
+
+        /// <summary>
+        ///  Routes destinations starting with `prefix` (whole `::` segments) to the
+        ///  peer `peer_id`, or to this process when `peer_id` is the own server id.
+        ///
+        ///  @return SUCCESS; FAILURE with NOT_FOUND (unknown peer), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_add_anchor", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_add_anchor(TessRouter* router, byte* prefix, byte* peer_id);
+
+        /// <summary>
+        ///  Removes an anchor. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM (own id), NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `prefix` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_remove_anchor", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_remove_anchor(TessRouter* router, byte* prefix);
+
+        /// <summary>
+        ///  Sends a message. A destination in this process goes to the local input
+        ///  queue directly.
+        ///
+        ///  @param[in] destination  `server_id::target[::…]`, 1..=255 printable ASCII bytes.
+        ///  @param[in] command      `type &lt;&lt; 8 | detail`.
+        ///  @param[in] flags        Application flags, passed through.
+        ///  @param[in] payload      `len` bytes (NULL when `len` is 0). [Limit: len &lt;= config.max_payload]
+        ///  @return SUCCESS; FAILURE with NO_ROUTE (no anchor matches), INVALID_PARAM (payload over the
+        ///          maximum, malformed destination), FULL (send queue full: nothing queued, retry),
+        ///          IO_ERROR (peer gone), NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `destination` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_send", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_send(TessRouter* router, byte* destination, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Sends one payload to several destinations, serialised once and shared by
+        ///  the destinations behind each connection. All destinations are checked
+        ///  first; on failure nothing is sent.
+        ///
+        ///  @param[in] destinations  Destinations separated by `\n` (one or more).
+        ///  @return as `tess_router_send`.
+        ///
+        ///  # Safety
+        ///  `destinations` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_multicast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_multicast(TessRouter* router, byte* destinations, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Joins a broadcast group in this process.
+        ///  @return SUCCESS; FAILURE with ALREADY_EXISTS, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_join", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_join(TessRouter* router, byte* group);
+
+        /// <summary>
+        ///  Leaves a broadcast group. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_leave", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_leave(TessRouter* router, byte* group);
+
+        /// <summary>
+        ///  Broadcasts to every process that joined `group` (this one included):
+        ///  one frame per linked peer, filtered at the receiving side.
+        ///  @return as `tess_router_send` (no NO_ROUTE).
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_broadcast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_broadcast(TessRouter* router, byte* group, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Starts migrating `target` away: its messages are held here, in order.
+        ///  @return SUCCESS; FAILURE with WRONG_STATE (not local, or already migrating), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `target` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_begin_migration", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_begin_migration(TessRouter* router, byte* target);
+
+        /// <summary>
+        ///  Ends the migration of `target` to peer `new_home`: forwards the held
+        ///  messages in order and relays every later one addressed here.
+        ///  @return SUCCESS; FAILURE with WRONG_STATE (not migrating), NOT_FOUND (unknown peer),
+        ///          IO_ERROR (peer gone), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_end_migration", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_end_migration(TessRouter* router, byte* target, byte* new_home);
+
+        /// <summary>
+        ///  Makes `target` (an entity that migrated here, addressed at its old home)
+        ///  local, and queues the relayed messages held for it, in order.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `target` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_adopt", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_adopt(TessRouter* router, byte* target);
+
+        /// <summary>
+        ///  Takes the next message without blocking (for game loops).
+        ///
+        ///  @param[out] info     The message header.
+        ///  @param[out] payload  [opt] Buffer for the payload (NULL with `cap` 0).
+        ///  @param[in]  cap      Bytes available in `payload`.
+        ///  @param[out] out_len  Payload length.
+        ///  @return SUCCESS (a message); SUCCESS | WOULD_BLOCK (queue empty, `*out_len` = 0, `info` untouched);
+        ///          SUCCESS | BUFFER_TOO_SMALL (`info` and `*out_len` describe the message, which stays
+        ///          queued for a retry with a larger buffer); FAILURE with NULL_PARAM or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `payload` must hold `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_poll", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_poll(TessRouter* router, TessRouterMessage* info, byte* payload, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Takes the next message, waiting up to `timeout_ms` milliseconds.
+        ///  @return as `tess_router_poll`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+        ///
+        ///  # Safety
+        ///  As `tess_router_poll`.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_recv", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_recv(TessRouter* router, uint timeout_ms, TessRouterMessage* info, byte* payload, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Waits up to `timeout_ms` until every own message sent to peers is acknowledged.
+        ///  @return SUCCESS; FAILURE with TIMEOUT or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_flush", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_flush(TessRouter* router, uint timeout_ms);
+
+        /// <summary>
+        ///  State of the link to `peer_id` (`TESS_ROUTER_PEER_*`).
+        ///  @return SUCCESS; FAILURE with NOT_FOUND, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `peer_id` must be NULL or NUL-terminated; `out` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_peer_state", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_peer_state(TessRouter* router, byte* peer_id, uint* @out);
+
+        /// <summary>
+        ///  Number of messages waiting in the local input queue.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_pending", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_pending(TessRouter* router, uint* @out);
+
+        /// <summary>
+        ///  Counters since creation.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_stats", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_stats(TessRouter* router, TessRouterStats* @out);
+
+        /// <summary>
+        ///  The router's recent log (closed connections and why, dropped messages),
+        ///  one line per event, oldest first, as a NUL-terminated string.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with NULL_PARAM or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` bytes (NULL with `cap` 0); `out_len` writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_log", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_log(TessRouter* router, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Fault injection for tests: cuts every open connection of this router at
+        ///  once. Links redial and resend what was not acknowledged.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_drop_connections", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_drop_connections(TessRouter* router);
 
         /// <summary>
         ///  Approximates `1/sqrt(x)` in single precision.
@@ -977,6 +1272,147 @@ namespace Tessera
         ///  Reserved; keep zero.
         /// </summary>
         public uint reserved;
+    }
+
+    /// <summary>
+    ///  A message router: a server id, anchors, links to peer processes and a
+    ///  local input queue. Background threads do the socket I/O; nothing is ever
+    ///  called back: take messages with `tess_router_poll` or `tess_router_recv`.
+    ///
+    ///  Ownership: created by `tess_router_new`, freed by `tess_router_free`
+    ///  (which stops its threads, closes its sockets and removes its Unix socket files).
+    ///  Thread-safety: every function except `tess_router_free` may be called
+    ///  from any thread, also concurrently; order is kept per sending thread and
+    ///  destination. Each message is returned to exactly one poll/recv caller.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouter
+    {
+    }
+
+    /// <summary>
+    ///  Router settings (see `tess_router_config_default`).
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterConfig
+    {
+        /// <summary>
+        ///  Largest payload in bytes accepted by send and by the decoder. [Limit: &lt;= 2^31 - 1] Default 65536.
+        /// </summary>
+        public uint max_payload;
+        /// <summary>
+        ///  Own messages that may be unacknowledged at once; more gives `TESS_FULL`. [Limit: &gt;= 1] Default 65536.
+        /// </summary>
+        public uint send_queue;
+        /// <summary>
+        ///  Redials after a dropped connection before the peer is gone. [Limit: &lt;= 1000000] Default 100.
+        /// </summary>
+        public uint reconnect_attempts;
+        /// <summary>
+        ///  Milliseconds between redials. [Limit: &lt;= 3600000] Default 20.
+        /// </summary>
+        public uint reconnect_interval_ms;
+        /// <summary>
+        ///  Messages held per migrating or not-yet-adopted target. [Limit: &gt;= 1] Default 65536.
+        /// </summary>
+        public uint hold_limit;
+    }
+
+    /// <summary>
+    ///  A received message's header. The payload goes to a separate caller buffer.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterMessage
+    {
+        /// <summary>
+        ///  The sender's message sequence (increasing per sending router).
+        /// </summary>
+        public ulong seq;
+        /// <summary>
+        ///  `type &lt;&lt; 8 | detail`.
+        /// </summary>
+        public ushort command;
+        /// <summary>
+        ///  Application flags given to send.
+        /// </summary>
+        public byte flags;
+        /// <summary>
+        ///  `TESS_ROUTER_UNICAST`, `TESS_ROUTER_MULTICAST` or `TESS_ROUTER_BROADCAST`.
+        /// </summary>
+        public byte kind;
+        /// <summary>
+        ///  1 when forwarded by a router other than the sender (migration relay).
+        /// </summary>
+        public byte relayed;
+        /// <summary>
+        ///  Always 0.
+        /// </summary>
+        public fixed byte reserved[3];
+        /// <summary>
+        ///  Payload length in bytes (also written to `*out_len`).
+        /// </summary>
+        public uint payload_len;
+        /// <summary>
+        ///  The sender's server id, NUL-terminated.
+        /// </summary>
+        public fixed byte source[64];
+        /// <summary>
+        ///  The destination it was addressed to (the group for a broadcast), NUL-terminated.
+        /// </summary>
+        public fixed byte destination[256];
+    }
+
+    /// <summary>
+    ///  Statistics of a router since creation.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterStats
+    {
+        /// <summary>
+        ///  Frames written to connections, counting every resend.
+        /// </summary>
+        public ulong frames_sent;
+        /// <summary>
+        ///  Data frames accepted from sockets, not counting duplicates.
+        /// </summary>
+        public ulong frames_received;
+        /// <summary>
+        ///  Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
+        /// </summary>
+        public ulong frames_resent;
+        /// <summary>
+        ///  Frames dropped as duplicates by link sequence.
+        /// </summary>
+        public ulong duplicates_dropped;
+        /// <summary>
+        ///  Connections closed for any reason.
+        /// </summary>
+        public ulong connections_closed;
+        /// <summary>
+        ///  Connections closed because they sent malformed bytes.
+        /// </summary>
+        public ulong malformed_closed;
+        /// <summary>
+        ///  Successful redials.
+        /// </summary>
+        public ulong reconnects;
+        /// <summary>
+        ///  Messages dropped (peer gone, no route on arrival, hold limit).
+        /// </summary>
+        public ulong lost;
+        /// <summary>
+        ///  Messages forwarded for migrated targets.
+        /// </summary>
+        public ulong relayed;
     }
 
     /// <summary>

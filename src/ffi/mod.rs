@@ -18,6 +18,8 @@ pub mod status;
 pub mod pool;
 /// C API of [`crate::random`].
 pub mod random;
+/// C API of [`crate::router`].
+pub mod router;
 /// Plain-data types shared by several C APIs.
 pub mod types;
 /// C API of [`crate::rsqrt`].
