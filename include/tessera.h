@@ -14,6 +14,48 @@
 
 
 /**
+ * Policy: allocation from a full pool fails with `TESS_FULL`.
+ */
+#define TESS_POOL_FAIL 0
+
+/**
+ * Policy: a full pool adds a chunk of slots; existing elements never move.
+ */
+#define TESS_POOL_GROW 1
+
+/**
+ * Policy: a full pool evicts the least recently allocated element and reports its handle.
+ */
+#define TESS_POOL_EVICT_OLDEST 2
+
+/**
+ * Flag: overwrite freed elements with 0xDD bytes (all but the first 4 bytes,
+ * which hold the free-list link) so a use after free shows up.
+ */
+#define TESS_POOL_FLAG_DEBUG_FILL 1
+
+/**
+ * Largest element size in bytes.
+ */
+#define TESS_POOL_MAX_ELEM_SIZE 1048576
+
+/**
+ * Largest element alignment in bytes.
+ */
+#define TESS_POOL_MAX_ALIGN 4096
+
+/**
+ * Most slots of one pool (2^22 - 1): the low 32 bits of a handle hold the
+ * slot in 22 bits and the pool's tag in the top 10.
+ */
+#define TESS_POOL_MAX_CAPACITY 4194303
+
+/**
+ * Most pools alive at once (each needs a distinct tag).
+ */
+#define TESS_POOL_MAX_POOLS 1023
+
+/**
  * Algorithm: A* expanding every cell.
  */
 #define TESS_GRID_ALGO_ASTAR 0
@@ -74,6 +116,36 @@
 #define TESS_GRAPH_HEURISTIC_CHEBYSHEV 3
 
 /**
+ * `TessRouterMessage::kind`: sent to one destination.
+ */
+#define TESS_ROUTER_UNICAST 0
+
+/**
+ * `TessRouterMessage::kind`: one destination of a multicast.
+ */
+#define TESS_ROUTER_MULTICAST 1
+
+/**
+ * `TessRouterMessage::kind`: a broadcast to a joined group.
+ */
+#define TESS_ROUTER_BROADCAST 2
+
+/**
+ * Peer state: connecting, handshaking or redialling (sends are queued).
+ */
+#define TESS_ROUTER_PEER_CONNECTING 0
+
+/**
+ * Peer state: connected.
+ */
+#define TESS_ROUTER_PEER_CONNECTED 1
+
+/**
+ * Peer state: the connection dropped and was not re-established.
+ */
+#define TESS_ROUTER_PEER_GONE 2
+
+/**
  * Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
  */
 #define TESS_RSQRT_QUAKE 0
@@ -87,6 +159,16 @@
  * Seed constant: Moroz et al. 2018 `0x5f1ffff9` with its modified first Newton step.
  */
 #define TESS_RSQRT_MOROZ 2
+
+/**
+ * AOI event kind for `tess_spatial_grid_aoi_events`: targets that came into view.
+ */
+#define TESS_AOI_ENTER 0
+
+/**
+ * AOI event kind for `tess_spatial_grid_aoi_events`: targets that left view.
+ */
+#define TESS_AOI_LEAVE 1
 
 /**
  * ABI version of this header. Bumped when an existing function, struct or
@@ -150,6 +232,48 @@ typedef struct TessGridMap TessGridMap;
 typedef struct TessGridQuery TessGridQuery;
 
 /**
+ * A pool of fixed-size, aligned raw slots. Elements are named by `uint64_t`
+ * handles: generation in the high 32 bits (odd, never 0), the pool's tag and
+ * the slot in the low 32 bits, so a stale, double-freed or foreign handle
+ * (from another live pool) is rejected with `TESS_STALE_HANDLE`. Element
+ * pointers stay valid until the element is freed, evicted or cleared, or the
+ * pool is freed (a growing pool never moves elements).
+ *
+ * Ownership: created by `tess_pool_new`, freed by `tess_pool_free` (which
+ * invalidates every element pointer).
+ * Thread-safety: one thread at a time per pool (calls and element writes
+ * must be externally synchronised); different pools are independent.
+ */
+typedef struct TessPool TessPool;
+
+/**
+ * A message router: a server id, anchors, links to peer processes and a
+ * local input queue. Background threads do the socket I/O; nothing is ever
+ * called back: take messages with `tess_router_poll` or `tess_router_recv`.
+ *
+ * Ownership: created by `tess_router_new`, freed by `tess_router_free`
+ * (which stops its threads, closes its sockets and removes its Unix socket files).
+ * Thread-safety: every function except `tess_router_free` may be called
+ * from any thread, also concurrently; order is kept per sending thread and
+ * destination. Each message is returned to exactly one poll/recv caller.
+ */
+typedef struct TessRouter TessRouter;
+
+/**
+ * A uniform grid of square cells over the XZ plane (Y up) holding entities
+ * identified by the caller's `uint64_t` ids (any value, 0 included).
+ * Positions outside the bounds are kept and filed in the border cells.
+ * Distances are Euclidean in XZ and inclusive: an entity at exactly the
+ * query distance is inside.
+ *
+ * Ownership: created by `tess_spatial_grid_new`, freed by `tess_spatial_grid_free`.
+ * Thread-safety: the query functions (those taking `const TessSpatialGrid *`)
+ * allocate nothing and may run on any number of threads at once; functions
+ * taking `TessSpatialGrid *` mutate and need exclusive access.
+ */
+typedef struct TessSpatialGrid TessSpatialGrid;
+
+/**
  * Result of every fallible `tess_` call: a bit set, like Detour's `dtStatus`.
  *
  * Exactly one of `TESS_SUCCESS`, `TESS_FAILURE` or `TESS_IN_PROGRESS` is set,
@@ -159,6 +283,35 @@ typedef struct TessGridQuery TessGridQuery;
  * are never renumbered, and retired bits stay reserved.
  */
 typedef uint32_t TessStatus;
+
+/**
+ * A pool's counters, filled by `tess_pool_stats`.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessPoolStats {
+  /**
+   * Usable slots now (grows with TESS_POOL_GROW).
+   */
+  uint32_t capacity;
+  /**
+   * Live elements now.
+   */
+  uint32_t live;
+  /**
+   * Most live elements at any one time since creation.
+   */
+  uint32_t high_water;
+  /**
+   * Element size in bytes as given at creation.
+   */
+  uint32_t elem_size;
+  /**
+   * Elements evicted by TESS_POOL_EVICT_OLDEST since creation.
+   */
+  uint64_t evictions;
+} TessPoolStats;
 
 /**
  * State of the deterministic generator: xoshiro256++ seeded by SplitMix64.
@@ -262,6 +415,160 @@ typedef struct TessVec3 {
    */
   float z;
 } TessVec3;
+
+/**
+ * Router settings (see `tess_router_config_default`).
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterConfig {
+  /**
+   * Largest payload in bytes accepted by send and by the decoder. [Limit: <= 2^31 - 1] Default 65536.
+   */
+  uint32_t max_payload;
+  /**
+   * Own messages that may be unacknowledged at once; more gives `TESS_FULL`. [Limit: >= 1] Default 65536.
+   */
+  uint32_t send_queue;
+  /**
+   * Redials after a dropped connection before the peer is gone. [Limit: <= 1000000] Default 100.
+   */
+  uint32_t reconnect_attempts;
+  /**
+   * Milliseconds between redials. [Limit: <= 3600000] Default 20.
+   */
+  uint32_t reconnect_interval_ms;
+  /**
+   * Messages held per migrating or not-yet-adopted target. [Limit: >= 1] Default 65536.
+   */
+  uint32_t hold_limit;
+} TessRouterConfig;
+
+/**
+ * A received message's header. The payload goes to a separate caller buffer.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterMessage {
+  /**
+   * The sender's message sequence (increasing per sending router).
+   */
+  uint64_t seq;
+  /**
+   * `type << 8 | detail`.
+   */
+  uint16_t command;
+  /**
+   * Application flags given to send.
+   */
+  uint8_t flags;
+  /**
+   * `TESS_ROUTER_UNICAST`, `TESS_ROUTER_MULTICAST` or `TESS_ROUTER_BROADCAST`.
+   */
+  uint8_t kind;
+  /**
+   * 1 when forwarded by a router other than the sender (migration relay).
+   */
+  uint8_t relayed;
+  /**
+   * Always 0.
+   */
+  uint8_t reserved[3];
+  /**
+   * Payload length in bytes (also written to `*out_len`).
+   */
+  uint32_t payload_len;
+  /**
+   * The sender's server id, NUL-terminated.
+   */
+  uint8_t source[64];
+  /**
+   * The destination it was addressed to (the group for a broadcast), NUL-terminated.
+   */
+  uint8_t destination[256];
+} TessRouterMessage;
+
+/**
+ * Statistics of a router since creation.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: a plain value.
+ */
+typedef struct TessRouterStats {
+  /**
+   * Frames written to connections, counting every resend.
+   */
+  uint64_t frames_sent;
+  /**
+   * Data frames accepted from sockets, not counting duplicates.
+   */
+  uint64_t frames_received;
+  /**
+   * Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
+   */
+  uint64_t frames_resent;
+  /**
+   * Frames dropped as duplicates by link sequence.
+   */
+  uint64_t duplicates_dropped;
+  /**
+   * Connections closed for any reason.
+   */
+  uint64_t connections_closed;
+  /**
+   * Connections closed because they sent malformed bytes.
+   */
+  uint64_t malformed_closed;
+  /**
+   * Successful redials.
+   */
+  uint64_t reconnects;
+  /**
+   * Messages dropped (peer gone, no route on arrival, hold limit).
+   */
+  uint64_t lost;
+  /**
+   * Messages forwarded for migrated targets.
+   */
+  uint64_t relayed;
+} TessRouterStats;
+
+/**
+ * One k-nearest result.
+ *
+ * Ownership: a plain value in a caller buffer.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSpatialHit {
+  /**
+   * The entity's id.
+   */
+  uint64_t id;
+  /**
+   * Squared XZ distance from the query point in world units², computed in double precision.
+   */
+  double dist_sq;
+} TessSpatialHit;
+
+/**
+ * Two entity ids. From `tess_spatial_grid_pairs_within`: an unordered pair
+ * with `a < b`. From the AOI functions: `a` is the observer, `b` the target.
+ *
+ * Ownership: a plain value in a caller buffer.
+ * Thread-safety: plain data.
+ */
+typedef struct TessIdPair {
+  /**
+   * First id (the smaller one, or the observer).
+   */
+  uint64_t a;
+  /**
+   * Second id (the larger one, or the target).
+   */
+  uint64_t b;
+} TessIdPair;
 
 /**
  * The call failed; detail bits say why and `tess_last_error_message` has text.
@@ -437,6 +744,130 @@ uint8_t tess_status_in_progress(TessStatus status);
  * Returns 1 when `status` carries the detail bit(s) `detail`, else 0.
  */
 uint8_t tess_status_has_detail(TessStatus status, TessStatus detail);
+
+/**
+ * Creates a pool.
+ *
+ * @param[in]  elem_size   Bytes per element. [Limit: 1 ..= TESS_POOL_MAX_ELEM_SIZE]
+ * @param[in]  elem_align  Alignment of every element in bytes. [Limit: power of two <= TESS_POOL_MAX_ALIGN]
+ * @param[in]  capacity    Initial slots. [Limit: <= TESS_POOL_MAX_CAPACITY; >= 1 unless policy is
+ *                         TESS_POOL_GROW, whose chunks are `capacity` rounded up to a power of two]
+ * @param[in]  policy      TESS_POOL_FAIL, TESS_POOL_GROW or TESS_POOL_EVICT_OLDEST.
+ * @param[in]  flags       0 or TESS_POOL_FLAG_DEBUG_FILL.
+ * @param[out] out         The new pool; set to NULL on failure.
+ * @return SUCCESS; FAILURE with INVALID_PARAM (bad size, alignment, capacity, policy or flags),
+ *         NULL_PARAM, OUT_OF_MEMORY, or FULL when TESS_POOL_MAX_POOLS pools are alive.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_pool_new(uint32_t elem_size,
+                         uint32_t elem_align,
+                         uint32_t capacity,
+                         uint32_t policy,
+                         uint32_t flags,
+                         struct TessPool **out);
+
+/**
+ * Frees a pool and every element in it. NULL is a no-op; a stale pointer is
+ * ignored and reported through `tess_last_error_message`.
+ *
+ * # Safety
+ * `pool` must not be in use by another thread; its element pointers die with it.
+ */
+void tess_pool_free(struct TessPool *pool);
+
+/**
+ * Allocates an element.
+ *
+ * A slot never used before holds zero bytes; a reused slot holds what was
+ * left in it (0xDD with TESS_POOL_FLAG_DEBUG_FILL, except the first 4
+ * bytes). When an TESS_POOL_EVICT_OLDEST pool is full, its oldest element is
+ * evicted: `*out_evicted` gets the evicted handle (now stale) and the new
+ * element still holds the evicted element's bytes, so the caller can clean
+ * up before overwriting them.
+ *
+ * @param[in]  pool         The pool.
+ * @param[out] out_handle   The new element's handle.
+ * @param[out] out_ptr      [opt] Address of the new element (`elem_size` bytes, aligned to `elem_align`).
+ * @param[out] out_evicted  [opt] The evicted handle, or 0 when nothing was evicted.
+ * @return SUCCESS; FAILURE with FULL (TESS_POOL_FAIL pool full, or a growing pool at
+ *         TESS_POOL_MAX_CAPACITY), OUT_OF_MEMORY, NULL_PARAM or STALE_HANDLE (bad `pool`).
+ *
+ * # Safety
+ * Out-pointers must be NULL or writable.
+ */
+TessStatus tess_pool_alloc(struct TessPool *pool,
+                           uint64_t *out_handle,
+                           void **out_ptr,
+                           uint64_t *out_evicted);
+
+/**
+ * Address of the element behind `handle`.
+ *
+ * @param[in]  pool     The pool.
+ * @param[in]  handle   A handle from `tess_pool_alloc` on this pool.
+ * @param[out] out_ptr  The element's address; NULL on failure.
+ * @return SUCCESS, or FAILURE with STALE_HANDLE (0, freed, evicted, cleared or foreign handle),
+ *         NULL_PARAM.
+ *
+ * # Safety
+ * `out_ptr` must be NULL or writable.
+ */
+TessStatus tess_pool_get(const struct TessPool *pool, uint64_t handle, void **out_ptr);
+
+/**
+ * Frees the element behind `handle`; its slot is reused by a later alloc.
+ *
+ * @param[in] pool    The pool.
+ * @param[in] handle  A live handle of this pool.
+ * @return SUCCESS, or FAILURE with STALE_HANDLE (double free, evicted, foreign, 0), NULL_PARAM.
+ *
+ * # Safety
+ * `pool` must be NULL or a pool pointer.
+ */
+TessStatus tess_pool_free_item(struct TessPool *pool, uint64_t handle);
+
+/**
+ * Number of live elements.
+ *
+ * # Safety
+ * `out_count` must be NULL or writable.
+ */
+TessStatus tess_pool_live_count(const struct TessPool *pool, uint32_t *out_count);
+
+/**
+ * Handles of the live elements in slot order, into a caller buffer.
+ *
+ * @param[in]  pool     The pool.
+ * @param[out] out      [opt when cap == 0] Up to `cap` handles.
+ * @param[in]  cap      Capacity of `out` in handles.
+ * @param[out] out_len  Number of live elements (may exceed `cap`).
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL when truncated, or FAILURE with NULL_PARAM/STALE_HANDLE.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_pool_live_handles(const struct TessPool *pool,
+                                  uint64_t *out,
+                                  uint32_t cap,
+                                  uint32_t *out_len);
+
+/**
+ * Capacity, live count, high-water mark, element size and evictions.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_pool_stats(const struct TessPool *pool, struct TessPoolStats *out);
+
+/**
+ * Frees every element; every outstanding handle becomes stale.
+ *
+ * # Safety
+ * `pool` must be NULL or a pool pointer.
+ */
+TessStatus tess_pool_clear(struct TessPool *pool);
 
 /**
  * Seeds `rng` from a 64-bit seed.
@@ -957,6 +1388,288 @@ TessStatus tess_graph_query_distances(struct TessGraphQuery *query,
 TessStatus tess_graph_query_reachable(struct TessGraphQuery *query, uint32_t from, uint32_t to, uint8_t *out);
 
 /**
+ * Writes the default settings.
+ *
+ * @param[out] out  The defaults.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_config_default(struct TessRouterConfig *out);
+
+/**
+ * Creates a router and starts its I/O thread.
+ *
+ * @param[in]  server_id  This process's id: 1..=63 printable ASCII bytes, no spaces, no `::`.
+ * @param[in]  config     Settings, or NULL for the defaults.
+ * @param[out] out        The new router; NULL on failure.
+ * @return SUCCESS; FAILURE with NULL_PARAM, INVALID_PARAM (bad id or settings) or IO_ERROR.
+ *
+ * # Safety
+ * `server_id` must be NULL or a NUL-terminated string; `config` NULL or
+ * readable; `out` NULL or writable.
+ */
+TessStatus tess_router_new(const char *server_id,
+                           const struct TessRouterConfig *config,
+                           struct TessRouter **out);
+
+/**
+ * Stops the router: joins its threads, closes its sockets, removes its
+ * Unix socket files. Unacknowledged messages are dropped (call
+ * `tess_router_flush` first to wait for them). NULL is a no-op.
+ *
+ * # Safety
+ * `router` must be NULL or a handle not used by another thread during the call.
+ */
+void tess_router_free(struct TessRouter *router);
+
+/**
+ * Listens for peers.
+ *
+ * @param[in]  router   The router.
+ * @param[in]  address  `unix:PATH` (or a path containing `/`), or `tcp:IP:PORT` on a loopback IP
+ *                      (port 0 picks a free port). A Unix path left by a dead process is replaced.
+ * @param[out] out      [opt] The bound address as a NUL-terminated string (NULL with `cap` 0).
+ * @param[in]  cap      Bytes available in `out`.
+ * @param[out] out_len  Bytes of the address including the NUL.
+ * @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with INVALID_PARAM (bad or non-loopback address),
+ *         ALREADY_EXISTS | IO_ERROR (address in use), IO_ERROR, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `out` must hold `cap` bytes.
+ */
+TessStatus tess_router_listen(const struct TessRouter *router,
+                              const char *address,
+                              char *out,
+                              uint32_t cap,
+                              uint32_t *out_len);
+
+/**
+ * Connects to the peer router `peer_id` listening at `address` and adds the
+ * anchor `peer_id`. Returns once the socket is connected; the handshake
+ * finishes in the background and sends made before it are queued.
+ *
+ * @return SUCCESS; FAILURE with IO_ERROR (nothing listening), ALREADY_EXISTS (already linked),
+ *         INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_connect(const struct TessRouter *router, const char *peer_id, const char *address);
+
+/**
+ * Routes destinations starting with `prefix` (whole `::` segments) to the
+ * peer `peer_id`, or to this process when `peer_id` is the own server id.
+ *
+ * @return SUCCESS; FAILURE with NOT_FOUND (unknown peer), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_add_anchor(const struct TessRouter *router, const char *prefix, const char *peer_id);
+
+/**
+ * Removes an anchor. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM (own id), NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `prefix` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_remove_anchor(const struct TessRouter *router,
+                                     const char *prefix);
+
+/**
+ * Sends a message. A destination in this process goes to the local input
+ * queue directly.
+ *
+ * @param[in] destination  `server_id::target[::…]`, 1..=255 printable ASCII bytes.
+ * @param[in] command      `type << 8 | detail`.
+ * @param[in] flags        Application flags, passed through.
+ * @param[in] payload      `len` bytes (NULL when `len` is 0). [Limit: len <= config.max_payload]
+ * @return SUCCESS; FAILURE with NO_ROUTE (no anchor matches), INVALID_PARAM (payload over the
+ *         maximum, malformed destination), FULL (send queue full: nothing queued, retry),
+ *         IO_ERROR (peer gone), NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `destination` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_send(const struct TessRouter *router,
+                            const char *destination,
+                            uint16_t command,
+                            uint8_t flags,
+                            const uint8_t *payload,
+                            uint32_t len);
+
+/**
+ * Sends one payload to several destinations, serialised once and shared by
+ * the destinations behind each connection. All destinations are checked
+ * first; on failure nothing is sent.
+ *
+ * @param[in] destinations  Destinations separated by `\n` (one or more).
+ * @return as `tess_router_send`.
+ *
+ * # Safety
+ * `destinations` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_multicast(const struct TessRouter *router,
+                                 const char *destinations,
+                                 uint16_t command,
+                                 uint8_t flags,
+                                 const uint8_t *payload,
+                                 uint32_t len);
+
+/**
+ * Joins a broadcast group in this process.
+ * @return SUCCESS; FAILURE with ALREADY_EXISTS, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_join(const struct TessRouter *router, const char *group);
+
+/**
+ * Leaves a broadcast group. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_leave(const struct TessRouter *router, const char *group);
+
+/**
+ * Broadcasts to every process that joined `group` (this one included):
+ * one frame per linked peer, filtered at the receiving side.
+ * @return as `tess_router_send` (no NO_ROUTE).
+ *
+ * # Safety
+ * `group` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+ */
+TessStatus tess_router_broadcast(const struct TessRouter *router,
+                                 const char *group,
+                                 uint16_t command,
+                                 uint8_t flags,
+                                 const uint8_t *payload,
+                                 uint32_t len);
+
+/**
+ * Starts migrating `target` away: its messages are held here, in order.
+ * @return SUCCESS; FAILURE with WRONG_STATE (not local, or already migrating), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `target` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_begin_migration(const struct TessRouter *router,
+                                       const char *target);
+
+/**
+ * Ends the migration of `target` to peer `new_home`: forwards the held
+ * messages in order and relays every later one addressed here.
+ * @return SUCCESS; FAILURE with WRONG_STATE (not migrating), NOT_FOUND (unknown peer),
+ *         IO_ERROR (peer gone), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * Strings must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_end_migration(const struct TessRouter *router,
+                                     const char *target,
+                                     const char *new_home);
+
+/**
+ * Makes `target` (an entity that migrated here, addressed at its old home)
+ * local, and queues the relayed messages held for it, in order.
+ * @return SUCCESS; FAILURE with INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `target` must be NULL or NUL-terminated.
+ */
+TessStatus tess_router_adopt(const struct TessRouter *router, const char *target);
+
+/**
+ * Takes the next message without blocking (for game loops).
+ *
+ * @param[out] info     The message header.
+ * @param[out] payload  [opt] Buffer for the payload (NULL with `cap` 0).
+ * @param[in]  cap      Bytes available in `payload`.
+ * @param[out] out_len  Payload length.
+ * @return SUCCESS (a message); SUCCESS | WOULD_BLOCK (queue empty, `*out_len` = 0, `info` untouched);
+ *         SUCCESS | BUFFER_TOO_SMALL (`info` and `*out_len` describe the message, which stays
+ *         queued for a retry with a larger buffer); FAILURE with NULL_PARAM or STALE_HANDLE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid; `payload` must hold `cap` bytes.
+ */
+TessStatus tess_router_poll(const struct TessRouter *router,
+                            struct TessRouterMessage *info,
+                            uint8_t *payload,
+                            uint32_t cap,
+                            uint32_t *out_len);
+
+/**
+ * Takes the next message, waiting up to `timeout_ms` milliseconds.
+ * @return as `tess_router_poll`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+ *
+ * # Safety
+ * As `tess_router_poll`.
+ */
+TessStatus tess_router_recv(const struct TessRouter *router,
+                            uint32_t timeout_ms,
+                            struct TessRouterMessage *info,
+                            uint8_t *payload,
+                            uint32_t cap,
+                            uint32_t *out_len);
+
+/**
+ * Waits up to `timeout_ms` until every own message sent to peers is acknowledged.
+ * @return SUCCESS; FAILURE with TIMEOUT or STALE_HANDLE.
+ *
+ * # Safety
+ * `router` must be NULL or a handle.
+ */
+TessStatus tess_router_flush(const struct TessRouter *router, uint32_t timeout_ms);
+
+/**
+ * State of the link to `peer_id` (`TESS_ROUTER_PEER_*`).
+ * @return SUCCESS; FAILURE with NOT_FOUND, NULL_PARAM, STALE_HANDLE.
+ *
+ * # Safety
+ * `peer_id` must be NULL or NUL-terminated; `out` NULL or writable.
+ */
+TessStatus tess_router_peer_state(const struct TessRouter *router, const char *peer_id, uint32_t *out);
+
+/**
+ * Number of messages waiting in the local input queue.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_pending(const struct TessRouter *router, uint32_t *out);
+
+/**
+ * Counters since creation.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_router_stats(const struct TessRouter *router, struct TessRouterStats *out);
+
+/**
+ * The router's recent log (closed connections and why, dropped messages),
+ * one line per event, oldest first, as a NUL-terminated string.
+ * @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with NULL_PARAM or STALE_HANDLE.
+ *
+ * # Safety
+ * `out` must hold `cap` bytes (NULL with `cap` 0); `out_len` writable.
+ */
+TessStatus tess_router_log(const struct TessRouter *router, char *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * Fault injection for tests: cuts every open connection of this router at
+ * once. Links redial and resend what was not acknowledged.
+ *
+ * # Safety
+ * `router` must be NULL or a handle.
+ */
+TessStatus tess_router_drop_connections(const struct TessRouter *router);
+
+/**
  * Approximates `1/sqrt(x)` in single precision.
  *
  * @param[in]  x           Input. 0 → ±inf, negative or NaN → NaN, +inf → 0, subnormals handled.
@@ -1030,6 +1743,281 @@ TessStatus tess_normalize3(struct TessVec3 v, uint32_t magic, uint32_t iteration
  * `data` must hold `count` vectors.
  */
 TessStatus tess_normalize3_batch(struct TessVec3 *data, uint32_t count, uint32_t magic, uint32_t iterations);
+
+/**
+ * Creates an empty grid over `[min_x, max_x] × [min_z, max_z]` with square
+ * cells of side `cell_size`. Choose the cell size near the usual query
+ * radius. At most 2^22 cells.
+ *
+ * @param[in]  min_x, min_z  Lower corner in world units.
+ * @param[in]  max_x, max_z  Upper corner in world units. [Limit: > min on both axes]
+ * @param[in]  cell_size     Cell side in world units. [Limit: > 0]
+ * @param[out] out           The new grid; set to NULL on failure.
+ * @return SUCCESS, or FAILURE with INVALID_PARAM (non-finite values, cell size <= 0,
+ *         zero-sized bounds, too many cells) or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_new(float min_x,
+                                 float min_z,
+                                 float max_x,
+                                 float max_z,
+                                 float cell_size,
+                                 struct TessSpatialGrid **out);
+
+/**
+ * Frees a grid. NULL is a no-op; a stale pointer is ignored and reported
+ * through `tess_last_error_message`.
+ *
+ * # Safety
+ * `grid` must not be in use by another thread.
+ */
+void tess_spatial_grid_free(struct TessSpatialGrid *grid);
+
+/**
+ * Number of entities in the grid.
+ *
+ * @param[out] out  The count.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_len(const struct TessSpatialGrid *grid, uint32_t *out);
+
+/**
+ * Adds an entity.
+ *
+ * @param[in] id      The caller's id; must not be in the grid yet.
+ * @param[in] x, z    Position in world units (outside the bounds is allowed).
+ * @param[in] radius  AOI view radius and reach for `tess_spatial_grid_query_entity`,
+ *                    in world units; 0 observes nothing. [Limit: >= 0, finite]
+ * @return SUCCESS, or FAILURE with ALREADY_EXISTS (duplicate id), INVALID_PARAM
+ *         (NaN/inf, negative radius), FULL, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_insert(struct TessSpatialGrid *grid,
+                                    uint64_t id,
+                                    float x,
+                                    float z,
+                                    float radius);
+
+/**
+ * Removes an entity. It leaves every observer's view at the next AOI update.
+ *
+ * @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_remove(struct TessSpatialGrid *grid, uint64_t id);
+
+/**
+ * Moves an entity; a move within the same cell is one write.
+ *
+ * @param[in] x, z  New position in world units.
+ * @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), INVALID_PARAM (NaN/inf),
+ *         STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_move(struct TessSpatialGrid *grid, uint64_t id, float x, float z);
+
+/**
+ * Moves `count` entities in one call: `ids[i]` goes to `positions[i]`
+ * (x and z used, y ignored, so engine position arrays pass unchanged).
+ * Everything is checked first: on failure nothing has moved. Passing the
+ * same `ids` array every frame is fastest (its lookups are remembered).
+ *
+ * @param[in] ids        `count` ids, all in the grid.
+ * @param[in] positions  `count` positions in world units.
+ * @param[in] count      Number of entities; 0 does nothing.
+ * @return SUCCESS, or FAILURE with NOT_FOUND (an unknown id), INVALID_PARAM
+ *         (NaN/inf; the message names the index), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `ids` and `positions` must hold `count` elements; `grid` must not be used
+ * by another thread during the call.
+ */
+TessStatus tess_spatial_grid_move_batch(struct TessSpatialGrid *grid,
+                                        const uint64_t *ids,
+                                        const struct TessVec3 *positions,
+                                        uint32_t count);
+
+/**
+ * Sets an entity's radius: its AOI view radius (0 observes nothing) and its
+ * reach for `tess_spatial_grid_query_entity`.
+ *
+ * @param[in] radius  World units. [Limit: >= 0, finite]
+ * @return SUCCESS, or FAILURE with NOT_FOUND, INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_set_radius(struct TessSpatialGrid *grid, uint64_t id, float radius);
+
+/**
+ * Reads an entity's position (exactly as last given) and radius.
+ *
+ * @param[out] out_x, out_z   Position in world units.
+ * @param[out] out_radius     Radius in world units.
+ * @return SUCCESS, or FAILURE with NOT_FOUND, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * The out-pointers must be NULL or writable.
+ */
+TessStatus tess_spatial_grid_get(const struct TessSpatialGrid *grid,
+                                 uint64_t id,
+                                 float *out_x,
+                                 float *out_z,
+                                 float *out_radius);
+
+/**
+ * Ids of the entities within `radius` of `(x, z)` (inclusive: distance <= radius).
+ *
+ * @param[in]  x, z     Centre in world units.
+ * @param[in]  radius   World units. [Limit: >= 0, finite]
+ * @param[out] out      Caller buffer of ids, in no particular order.
+ * @param[in]  cap      Capacity of `out`.
+ * @param[out] out_len  The full number of ids found.
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (first `cap` ids written), or FAILURE
+ *         with INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_circle(const struct TessSpatialGrid *grid,
+                                          float x,
+                                          float z,
+                                          float radius,
+                                          uint64_t *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * Ids of the entities in the closed box `min_x <= x <= max_x`, `min_z <= z <= max_z`.
+ *
+ * @param[in]  min_x, min_z, max_x, max_z  The box in world units. [Limit: min <= max]
+ * @param[out] out, cap, out_len           Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_aabb(const struct TessSpatialGrid *grid,
+                                        float min_x,
+                                        float min_z,
+                                        float max_x,
+                                        float max_z,
+                                        uint64_t *out,
+                                        uint32_t cap,
+                                        uint32_t *out_len);
+
+/**
+ * Ids of the other entities within entity `id`'s own radius of it.
+ *
+ * @param[in]  id                 An entity in the grid.
+ * @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`, or FAILURE with NOT_FOUND.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_query_entity(const struct TessSpatialGrid *grid,
+                                          uint64_t id,
+                                          uint64_t *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * The `k` entities nearest to `(x, z)` within `max_dist`, nearest first
+ * (equal distances by smaller id). `k` is the buffer capacity; fewer are
+ * returned when fewer exist, so this never reports BUFFER_TOO_SMALL.
+ *
+ * @param[in]  x, z      Query point in world units.
+ * @param[in]  max_dist  Inclusive distance limit in world units; INFINITY for none. [Limit: >= 0]
+ * @param[out] out       Caller buffer of `k` hits.
+ * @param[in]  k         How many to find (0 finds nothing).
+ * @param[out] out_len   How many were written (<= k).
+ * @return SUCCESS, or FAILURE with INVALID_PARAM (NaN/inf position, NaN or negative
+ *         `max_dist`), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must hold `k` elements (NULL when `k == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_nearest(const struct TessSpatialGrid *grid,
+                                     float x,
+                                     float z,
+                                     float max_dist,
+                                     struct TessSpatialHit *out,
+                                     uint32_t k,
+                                     uint32_t *out_len);
+
+/**
+ * Every unordered pair of entities within `r` of each other (inclusive),
+ * each exactly once, as `{a, b}` with `a < b`. Cost is linear in the number
+ * of entities for `r` near the cell size (the half-neighbour scan).
+ *
+ * @param[in]  r                  Distance in world units. [Limit: >= 0, finite]
+ * @param[out] out, cap, out_len  Caller buffer; `out_len` is the full pair count
+ *                                (call with `cap == 0` to size the buffer).
+ * @return As `tess_spatial_grid_query_circle`.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_pairs_within(const struct TessSpatialGrid *grid,
+                                          float r,
+                                          struct TessIdPair *out,
+                                          uint32_t cap,
+                                          uint32_t *out_len);
+
+/**
+ * Recomputes every observer's view (entities with radius > 0 see the other
+ * entities within their radius) and writes what changed since the previous
+ * update: `{observer, target}` pairs that entered and that left view,
+ * grouped by observer, targets ascending. A removed entity leaves every view
+ * that held it; a removed observer's own view is dropped without events.
+ * When a buffer is too small the events stay readable with
+ * `tess_spatial_grid_aoi_events` until the next update.
+ *
+ * @param[out] enter, enter_cap, enter_len  Caller buffer for enter events.
+ * @param[out] leave, leave_cap, leave_len  Caller buffer for leave events.
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (either buffer), or FAILURE with
+ *         STALE_HANDLE or NULL_PARAM (checked before anything is updated).
+ *
+ * # Safety
+ * The buffers must hold their capacities (NULL when 0) and must not overlap
+ * each other or the lengths; the lengths must be writable and distinct;
+ * `grid` must not be used by another thread during the call.
+ */
+TessStatus tess_spatial_grid_aoi_update(struct TessSpatialGrid *grid,
+                                        struct TessIdPair *enter,
+                                        uint32_t enter_cap,
+                                        uint32_t *enter_len,
+                                        struct TessIdPair *leave,
+                                        uint32_t leave_cap,
+                                        uint32_t *leave_len);
+
+/**
+ * Reads the events of the last `tess_spatial_grid_aoi_update` again (for
+ * example after BUFFER_TOO_SMALL).
+ *
+ * @param[in]  kind               `TESS_AOI_ENTER` or `TESS_AOI_LEAVE`.
+ * @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+ * @return As `tess_spatial_grid_query_circle`; INVALID_PARAM for an unknown kind.
+ *
+ * # Safety
+ * `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+ */
+TessStatus tess_spatial_grid_aoi_events(const struct TessSpatialGrid *grid,
+                                        uint32_t kind,
+                                        struct TessIdPair *out,
+                                        uint32_t cap,
+                                        uint32_t *out_len);
 
 /**
  * The library version as a static NUL-terminated string, e.g. `"0.1.0"`.

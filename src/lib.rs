@@ -10,5 +10,8 @@
 pub mod ffi;
 pub mod grid;
 pub mod movingai;
+pub mod pool;
 pub mod random;
+pub mod router;
 pub mod rsqrt;
+pub mod spatial;

@@ -31,11 +31,17 @@ macro_rules! layouts {
 
 fn rust_layouts() -> Vec<Layout> {
     layouts! {
+        TessRouterConfig in tessera::ffi::router { max_payload, send_queue, reconnect_attempts, reconnect_interval_ms, hold_limit },
+        TessRouterMessage in tessera::ffi::router { seq, command, flags, kind, relayed, reserved, payload_len, source, destination },
+        TessRouterStats in tessera::ffi::router { frames_sent, frames_received, frames_resent, duplicates_dropped, connections_closed, malformed_closed, reconnects, lost, relayed },
         TessVec3 in tessera::ffi::types { x, y, z },
         TessRng in tessera::ffi::random { state },
         TessPrd in tessera::ffi::random { c, failures, reserved },
         TessGridCell in tessera::ffi::grid { x, y },
         TessGridSearchOptions in tessera::ffi::grid { algorithm, moves, path_style, record_expanded, reserved },
+        TessPoolStats in tessera::ffi::pool { capacity, live, high_water, elem_size, evictions },
+        TessIdPair in tessera::ffi::spatial { a, b },
+        TessSpatialHit in tessera::ffi::spatial { id, dist_sq },
     }
 }
 

@@ -3,5 +3,8 @@
 #pragma once
 
 #include "tessera/core.hpp"
+#include "tessera/pool.hpp"
 #include "tessera/random.hpp"
 #include "tessera/grid.hpp"
+#include "tessera/router.hpp"
+#include "tessera/spatial.hpp"

@@ -63,6 +63,64 @@ namespace Tessera
         /// </summary>
         public const uint TESS_GRAPH_HEURISTIC_CHEBYSHEV = 3;
         /// <summary>
+        ///  Policy: allocation from a full pool fails with `TESS_FULL`.
+        /// </summary>
+        public const uint TESS_POOL_FAIL = 0;
+        /// <summary>
+        ///  Policy: a full pool adds a chunk of slots; existing elements never move.
+        /// </summary>
+        public const uint TESS_POOL_GROW = 1;
+        /// <summary>
+        ///  Policy: a full pool evicts the least recently allocated element and reports its handle.
+        /// </summary>
+        public const uint TESS_POOL_EVICT_OLDEST = 2;
+        /// <summary>
+        ///  Flag: overwrite freed elements with 0xDD bytes (all but the first 4 bytes,
+        ///  which hold the free-list link) so a use after free shows up.
+        /// </summary>
+        public const uint TESS_POOL_FLAG_DEBUG_FILL = 1;
+        /// <summary>
+        ///  Largest element size in bytes.
+        /// </summary>
+        public const uint TESS_POOL_MAX_ELEM_SIZE = 1048576;
+        /// <summary>
+        ///  Largest element alignment in bytes.
+        /// </summary>
+        public const uint TESS_POOL_MAX_ALIGN = 4096;
+        /// <summary>
+        ///  Most slots of one pool (2^22 - 1): the low 32 bits of a handle hold the
+        ///  slot in 22 bits and the pool's tag in the top 10.
+        /// </summary>
+        public const uint TESS_POOL_MAX_CAPACITY = 4194303;
+        /// <summary>
+        ///  Most pools alive at once (each needs a distinct tag).
+        /// </summary>
+        public const uint TESS_POOL_MAX_POOLS = 1023;
+        /// <summary>
+        ///  `TessRouterMessage::kind`: sent to one destination.
+        /// </summary>
+        public const uint TESS_ROUTER_UNICAST = 0;
+        /// <summary>
+        ///  `TessRouterMessage::kind`: one destination of a multicast.
+        /// </summary>
+        public const uint TESS_ROUTER_MULTICAST = 1;
+        /// <summary>
+        ///  `TessRouterMessage::kind`: a broadcast to a joined group.
+        /// </summary>
+        public const uint TESS_ROUTER_BROADCAST = 2;
+        /// <summary>
+        ///  Peer state: connecting, handshaking or redialling (sends are queued).
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_CONNECTING = 0;
+        /// <summary>
+        ///  Peer state: connected.
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_CONNECTED = 1;
+        /// <summary>
+        ///  Peer state: the connection dropped and was not re-established.
+        /// </summary>
+        public const uint TESS_ROUTER_PEER_GONE = 2;
+        /// <summary>
         ///  Seed constant: Quake III `0x5f3759df` (f64 `0x5fe6ec85e7de30da`).
         /// </summary>
         public const uint TESS_RSQRT_QUAKE = 0;
@@ -74,6 +132,14 @@ namespace Tessera
         ///  Seed constant: Moroz et al. 2018 `0x5f1ffff9` with its modified first Newton step.
         /// </summary>
         public const uint TESS_RSQRT_MOROZ = 2;
+        /// <summary>
+        ///  AOI event kind for `tess_spatial_grid_aoi_events`: targets that came into view.
+        /// </summary>
+        public const uint TESS_AOI_ENTER = 0;
+        /// <summary>
+        ///  AOI event kind for `tess_spatial_grid_aoi_events`: targets that left view.
+        /// </summary>
+        public const uint TESS_AOI_LEAVE = 1;
         /// <summary>
         ///  The call failed; detail bits say why and `tess_last_error_message` has text.
         /// </summary>
@@ -522,6 +588,128 @@ namespace Tessera
         public static extern uint tess_graph_query_reachable(TessGraphQuery* query, uint from, uint to, byte* @out);
 
         /// <summary>
+        ///  Creates a pool.
+        ///
+        ///  @param[in]  elem_size   Bytes per element. [Limit: 1 ..= TESS_POOL_MAX_ELEM_SIZE]
+        ///  @param[in]  elem_align  Alignment of every element in bytes. [Limit: power of two &lt;= TESS_POOL_MAX_ALIGN]
+        ///  @param[in]  capacity    Initial slots. [Limit: &lt;= TESS_POOL_MAX_CAPACITY; &gt;= 1 unless policy is
+        ///                          TESS_POOL_GROW, whose chunks are `capacity` rounded up to a power of two]
+        ///  @param[in]  policy      TESS_POOL_FAIL, TESS_POOL_GROW or TESS_POOL_EVICT_OLDEST.
+        ///  @param[in]  flags       0 or TESS_POOL_FLAG_DEBUG_FILL.
+        ///  @param[out] out         The new pool; set to NULL on failure.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (bad size, alignment, capacity, policy or flags),
+        ///          NULL_PARAM, OUT_OF_MEMORY, or FULL when TESS_POOL_MAX_POOLS pools are alive.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_new(uint elem_size, uint elem_align, uint capacity, uint policy, uint flags, TessPool** @out);
+
+        /// <summary>
+        ///  Frees a pool and every element in it. NULL is a no-op; a stale pointer is
+        ///  ignored and reported through `tess_last_error_message`.
+        ///
+        ///  # Safety
+        ///  `pool` must not be in use by another thread; its element pointers die with it.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_pool_free(TessPool* pool);
+
+        /// <summary>
+        ///  Allocates an element.
+        ///
+        ///  A slot never used before holds zero bytes; a reused slot holds what was
+        ///  left in it (0xDD with TESS_POOL_FLAG_DEBUG_FILL, except the first 4
+        ///  bytes). When an TESS_POOL_EVICT_OLDEST pool is full, its oldest element is
+        ///  evicted: `*out_evicted` gets the evicted handle (now stale) and the new
+        ///  element still holds the evicted element's bytes, so the caller can clean
+        ///  up before overwriting them.
+        ///
+        ///  @param[in]  pool         The pool.
+        ///  @param[out] out_handle   The new element's handle.
+        ///  @param[out] out_ptr      [opt] Address of the new element (`elem_size` bytes, aligned to `elem_align`).
+        ///  @param[out] out_evicted  [opt] The evicted handle, or 0 when nothing was evicted.
+        ///  @return SUCCESS; FAILURE with FULL (TESS_POOL_FAIL pool full, or a growing pool at
+        ///          TESS_POOL_MAX_CAPACITY), OUT_OF_MEMORY, NULL_PARAM or STALE_HANDLE (bad `pool`).
+        ///
+        ///  # Safety
+        ///  Out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_alloc", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_alloc(TessPool* pool, ulong* out_handle, void** out_ptr, ulong* out_evicted);
+
+        /// <summary>
+        ///  Address of the element behind `handle`.
+        ///
+        ///  @param[in]  pool     The pool.
+        ///  @param[in]  handle   A handle from `tess_pool_alloc` on this pool.
+        ///  @param[out] out_ptr  The element's address; NULL on failure.
+        ///  @return SUCCESS, or FAILURE with STALE_HANDLE (0, freed, evicted, cleared or foreign handle),
+        ///          NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out_ptr` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_get", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_get(TessPool* pool, ulong handle, void** out_ptr);
+
+        /// <summary>
+        ///  Frees the element behind `handle`; its slot is reused by a later alloc.
+        ///
+        ///  @param[in] pool    The pool.
+        ///  @param[in] handle  A live handle of this pool.
+        ///  @return SUCCESS, or FAILURE with STALE_HANDLE (double free, evicted, foreign, 0), NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `pool` must be NULL or a pool pointer.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_free_item", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_free_item(TessPool* pool, ulong handle);
+
+        /// <summary>
+        ///  Number of live elements.
+        ///
+        ///  # Safety
+        ///  `out_count` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_live_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_live_count(TessPool* pool, uint* out_count);
+
+        /// <summary>
+        ///  Handles of the live elements in slot order, into a caller buffer.
+        ///
+        ///  @param[in]  pool     The pool.
+        ///  @param[out] out      [opt when cap == 0] Up to `cap` handles.
+        ///  @param[in]  cap      Capacity of `out` in handles.
+        ///  @param[out] out_len  Number of live elements (may exceed `cap`).
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL when truncated, or FAILURE with NULL_PARAM/STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_live_handles", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_live_handles(TessPool* pool, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Capacity, live count, high-water mark, element size and evictions.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_stats", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_stats(TessPool* pool, TessPoolStats* @out);
+
+        /// <summary>
+        ///  Frees every element; every outstanding handle becomes stale.
+        ///
+        ///  # Safety
+        ///  `pool` must be NULL or a pool pointer.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_pool_clear", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_pool_clear(TessPool* pool);
+
+        /// <summary>
         ///  Seeds `rng` from a 64-bit seed.
         ///
         ///  @param[out] rng   The generator to initialise.
@@ -704,6 +892,277 @@ namespace Tessera
         public static extern uint tess_prd_roll(TessPrd* prd, TessRng* rng, byte* out_success);
 
         /// <summary>
+        ///  Writes the default settings.
+        ///
+        ///  @param[out] out  The defaults.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_config_default", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_config_default(TessRouterConfig* @out);
+
+        /// <summary>
+        ///  Creates a router and starts its I/O thread.
+        ///
+        ///  @param[in]  server_id  This process's id: 1..=63 printable ASCII bytes, no spaces, no `::`.
+        ///  @param[in]  config     Settings, or NULL for the defaults.
+        ///  @param[out] out        The new router; NULL on failure.
+        ///  @return SUCCESS; FAILURE with NULL_PARAM, INVALID_PARAM (bad id or settings) or IO_ERROR.
+        ///
+        ///  # Safety
+        ///  `server_id` must be NULL or a NUL-terminated string; `config` NULL or
+        ///  readable; `out` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_new(byte* server_id, TessRouterConfig* config, TessRouter** @out);
+
+        /// <summary>
+        ///  Stops the router: joins its threads, closes its sockets, removes its
+        ///  Unix socket files. Unacknowledged messages are dropped (call
+        ///  `tess_router_flush` first to wait for them). NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle not used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_router_free(TessRouter* router);
+
+        /// <summary>
+        ///  Listens for peers.
+        ///
+        ///  @param[in]  router   The router.
+        ///  @param[in]  address  `unix:PATH` (or a path containing `/`), or `tcp:IP:PORT` on a loopback IP
+        ///                       (port 0 picks a free port). A Unix path left by a dead process is replaced.
+        ///  @param[out] out      [opt] The bound address as a NUL-terminated string (NULL with `cap` 0).
+        ///  @param[in]  cap      Bytes available in `out`.
+        ///  @param[out] out_len  Bytes of the address including the NUL.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with INVALID_PARAM (bad or non-loopback address),
+        ///          ALREADY_EXISTS | IO_ERROR (address in use), IO_ERROR, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `out` must hold `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_listen", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_listen(TessRouter* router, byte* address, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Connects to the peer router `peer_id` listening at `address` and adds the
+        ///  anchor `peer_id`. Returns once the socket is connected; the handshake
+        ///  finishes in the background and sends made before it are queued.
+        ///
+        ///  @return SUCCESS; FAILURE with IO_ERROR (nothing listening), ALREADY_EXISTS (already linked),
+        ///          INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_connect", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_connect(TessRouter* router, byte* peer_id, byte* address);
+
+        /// <summary>
+        ///  Routes destinations starting with `prefix` (whole `::` segments) to the
+        ///  peer `peer_id`, or to this process when `peer_id` is the own server id.
+        ///
+        ///  @return SUCCESS; FAILURE with NOT_FOUND (unknown peer), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_add_anchor", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_add_anchor(TessRouter* router, byte* prefix, byte* peer_id);
+
+        /// <summary>
+        ///  Removes an anchor. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM (own id), NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `prefix` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_remove_anchor", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_remove_anchor(TessRouter* router, byte* prefix);
+
+        /// <summary>
+        ///  Sends a message. A destination in this process goes to the local input
+        ///  queue directly.
+        ///
+        ///  @param[in] destination  `server_id::target[::…]`, 1..=255 printable ASCII bytes.
+        ///  @param[in] command      `type &lt;&lt; 8 | detail`.
+        ///  @param[in] flags        Application flags, passed through.
+        ///  @param[in] payload      `len` bytes (NULL when `len` is 0). [Limit: len &lt;= config.max_payload]
+        ///  @return SUCCESS; FAILURE with NO_ROUTE (no anchor matches), INVALID_PARAM (payload over the
+        ///          maximum, malformed destination), FULL (send queue full: nothing queued, retry),
+        ///          IO_ERROR (peer gone), NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `destination` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_send", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_send(TessRouter* router, byte* destination, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Sends one payload to several destinations, serialised once and shared by
+        ///  the destinations behind each connection. All destinations are checked
+        ///  first; on failure nothing is sent.
+        ///
+        ///  @param[in] destinations  Destinations separated by `\n` (one or more).
+        ///  @return as `tess_router_send`.
+        ///
+        ///  # Safety
+        ///  `destinations` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_multicast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_multicast(TessRouter* router, byte* destinations, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Joins a broadcast group in this process.
+        ///  @return SUCCESS; FAILURE with ALREADY_EXISTS, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_join", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_join(TessRouter* router, byte* group);
+
+        /// <summary>
+        ///  Leaves a broadcast group. @return SUCCESS; FAILURE with NOT_FOUND, INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_leave", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_leave(TessRouter* router, byte* group);
+
+        /// <summary>
+        ///  Broadcasts to every process that joined `group` (this one included):
+        ///  one frame per linked peer, filtered at the receiving side.
+        ///  @return as `tess_router_send` (no NO_ROUTE).
+        ///
+        ///  # Safety
+        ///  `group` must be NULL or NUL-terminated; `payload` must hold `len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_broadcast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_broadcast(TessRouter* router, byte* group, ushort command, byte flags, byte* payload, uint len);
+
+        /// <summary>
+        ///  Starts migrating `target` away: its messages are held here, in order.
+        ///  @return SUCCESS; FAILURE with WRONG_STATE (not local, or already migrating), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `target` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_begin_migration", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_begin_migration(TessRouter* router, byte* target);
+
+        /// <summary>
+        ///  Ends the migration of `target` to peer `new_home`: forwards the held
+        ///  messages in order and relays every later one addressed here.
+        ///  @return SUCCESS; FAILURE with WRONG_STATE (not migrating), NOT_FOUND (unknown peer),
+        ///          IO_ERROR (peer gone), INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Strings must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_end_migration", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_end_migration(TessRouter* router, byte* target, byte* new_home);
+
+        /// <summary>
+        ///  Makes `target` (an entity that migrated here, addressed at its old home)
+        ///  local, and queues the relayed messages held for it, in order.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `target` must be NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_adopt", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_adopt(TessRouter* router, byte* target);
+
+        /// <summary>
+        ///  Takes the next message without blocking (for game loops).
+        ///
+        ///  @param[out] info     The message header.
+        ///  @param[out] payload  [opt] Buffer for the payload (NULL with `cap` 0).
+        ///  @param[in]  cap      Bytes available in `payload`.
+        ///  @param[out] out_len  Payload length.
+        ///  @return SUCCESS (a message); SUCCESS | WOULD_BLOCK (queue empty, `*out_len` = 0, `info` untouched);
+        ///          SUCCESS | BUFFER_TOO_SMALL (`info` and `*out_len` describe the message, which stays
+        ///          queued for a retry with a larger buffer); FAILURE with NULL_PARAM or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `payload` must hold `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_poll", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_poll(TessRouter* router, TessRouterMessage* info, byte* payload, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Takes the next message, waiting up to `timeout_ms` milliseconds.
+        ///  @return as `tess_router_poll`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+        ///
+        ///  # Safety
+        ///  As `tess_router_poll`.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_recv", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_recv(TessRouter* router, uint timeout_ms, TessRouterMessage* info, byte* payload, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Waits up to `timeout_ms` until every own message sent to peers is acknowledged.
+        ///  @return SUCCESS; FAILURE with TIMEOUT or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_flush", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_flush(TessRouter* router, uint timeout_ms);
+
+        /// <summary>
+        ///  State of the link to `peer_id` (`TESS_ROUTER_PEER_*`).
+        ///  @return SUCCESS; FAILURE with NOT_FOUND, NULL_PARAM, STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `peer_id` must be NULL or NUL-terminated; `out` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_peer_state", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_peer_state(TessRouter* router, byte* peer_id, uint* @out);
+
+        /// <summary>
+        ///  Number of messages waiting in the local input queue.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_pending", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_pending(TessRouter* router, uint* @out);
+
+        /// <summary>
+        ///  Counters since creation.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_stats", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_stats(TessRouter* router, TessRouterStats* @out);
+
+        /// <summary>
+        ///  The router's recent log (closed connections and why, dropped messages),
+        ///  one line per event, oldest first, as a NUL-terminated string.
+        ///  @return SUCCESS (| BUFFER_TOO_SMALL); FAILURE with NULL_PARAM or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` bytes (NULL with `cap` 0); `out_len` writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_log", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_log(TessRouter* router, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Fault injection for tests: cuts every open connection of this router at
+        ///  once. Links redial and resend what was not acknowledged.
+        ///
+        ///  # Safety
+        ///  `router` must be NULL or a handle.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_drop_connections", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_drop_connections(TessRouter* router);
+
+        /// <summary>
         ///  Approximates `1/sqrt(x)` in single precision.
         ///
         ///  @param[in]  x           Input. 0 → ±inf, negative or NaN → NaN, +inf → 0, subnormals handled.
@@ -775,6 +1234,244 @@ namespace Tessera
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_normalize3_batch", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint tess_normalize3_batch(TessVec3* data, uint count, uint magic, uint iterations);
+
+        /// <summary>
+        ///  Creates an empty grid over `[min_x, max_x] × [min_z, max_z]` with square
+        ///  cells of side `cell_size`. Choose the cell size near the usual query
+        ///  radius. At most 2^22 cells.
+        ///
+        ///  @param[in]  min_x, min_z  Lower corner in world units.
+        ///  @param[in]  max_x, max_z  Upper corner in world units. [Limit: &gt; min on both axes]
+        ///  @param[in]  cell_size     Cell side in world units. [Limit: &gt; 0]
+        ///  @param[out] out           The new grid; set to NULL on failure.
+        ///  @return SUCCESS, or FAILURE with INVALID_PARAM (non-finite values, cell size &lt;= 0,
+        ///          zero-sized bounds, too many cells) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_new(float min_x, float min_z, float max_x, float max_z, float cell_size, TessSpatialGrid** @out);
+
+        /// <summary>
+        ///  Frees a grid. NULL is a no-op; a stale pointer is ignored and reported
+        ///  through `tess_last_error_message`.
+        ///
+        ///  # Safety
+        ///  `grid` must not be in use by another thread.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_spatial_grid_free(TessSpatialGrid* grid);
+
+        /// <summary>
+        ///  Number of entities in the grid.
+        ///
+        ///  @param[out] out  The count.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_len", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_len(TessSpatialGrid* grid, uint* @out);
+
+        /// <summary>
+        ///  Adds an entity.
+        ///
+        ///  @param[in] id      The caller's id; must not be in the grid yet.
+        ///  @param[in] x, z    Position in world units (outside the bounds is allowed).
+        ///  @param[in] radius  AOI view radius and reach for `tess_spatial_grid_query_entity`,
+        ///                     in world units; 0 observes nothing. [Limit: &gt;= 0, finite]
+        ///  @return SUCCESS, or FAILURE with ALREADY_EXISTS (duplicate id), INVALID_PARAM
+        ///          (NaN/inf, negative radius), FULL, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_insert", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_insert(TessSpatialGrid* grid, ulong id, float x, float z, float radius);
+
+        /// <summary>
+        ///  Removes an entity. It leaves every observer's view at the next AOI update.
+        ///
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_remove", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_remove(TessSpatialGrid* grid, ulong id);
+
+        /// <summary>
+        ///  Moves an entity; a move within the same cell is one write.
+        ///
+        ///  @param[in] x, z  New position in world units.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (unknown id), INVALID_PARAM (NaN/inf),
+        ///          STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_move", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_move(TessSpatialGrid* grid, ulong id, float x, float z);
+
+        /// <summary>
+        ///  Moves `count` entities in one call: `ids[i]` goes to `positions[i]`
+        ///  (x and z used, y ignored, so engine position arrays pass unchanged).
+        ///  Everything is checked first: on failure nothing has moved. Passing the
+        ///  same `ids` array every frame is fastest (its lookups are remembered).
+        ///
+        ///  @param[in] ids        `count` ids, all in the grid.
+        ///  @param[in] positions  `count` positions in world units.
+        ///  @param[in] count      Number of entities; 0 does nothing.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND (an unknown id), INVALID_PARAM
+        ///          (NaN/inf; the message names the index), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `ids` and `positions` must hold `count` elements; `grid` must not be used
+        ///  by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_move_batch", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_move_batch(TessSpatialGrid* grid, ulong* ids, TessVec3* positions, uint count);
+
+        /// <summary>
+        ///  Sets an entity's radius: its AOI view radius (0 observes nothing) and its
+        ///  reach for `tess_spatial_grid_query_entity`.
+        ///
+        ///  @param[in] radius  World units. [Limit: &gt;= 0, finite]
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND, INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_set_radius", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_set_radius(TessSpatialGrid* grid, ulong id, float radius);
+
+        /// <summary>
+        ///  Reads an entity's position (exactly as last given) and radius.
+        ///
+        ///  @param[out] out_x, out_z   Position in world units.
+        ///  @param[out] out_radius     Radius in world units.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  The out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_get", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_get(TessSpatialGrid* grid, ulong id, float* out_x, float* out_z, float* out_radius);
+
+        /// <summary>
+        ///  Ids of the entities within `radius` of `(x, z)` (inclusive: distance &lt;= radius).
+        ///
+        ///  @param[in]  x, z     Centre in world units.
+        ///  @param[in]  radius   World units. [Limit: &gt;= 0, finite]
+        ///  @param[out] out      Caller buffer of ids, in no particular order.
+        ///  @param[in]  cap      Capacity of `out`.
+        ///  @param[out] out_len  The full number of ids found.
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (first `cap` ids written), or FAILURE
+        ///          with INVALID_PARAM, STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_circle", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_circle(TessSpatialGrid* grid, float x, float z, float radius, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Ids of the entities in the closed box `min_x &lt;= x &lt;= max_x`, `min_z &lt;= z &lt;= max_z`.
+        ///
+        ///  @param[in]  min_x, min_z, max_x, max_z  The box in world units. [Limit: min &lt;= max]
+        ///  @param[out] out, cap, out_len           Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_aabb", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_aabb(TessSpatialGrid* grid, float min_x, float min_z, float max_x, float max_z, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Ids of the other entities within entity `id`'s own radius of it.
+        ///
+        ///  @param[in]  id                 An entity in the grid.
+        ///  @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`, or FAILURE with NOT_FOUND.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_query_entity", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_query_entity(TessSpatialGrid* grid, ulong id, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  The `k` entities nearest to `(x, z)` within `max_dist`, nearest first
+        ///  (equal distances by smaller id). `k` is the buffer capacity; fewer are
+        ///  returned when fewer exist, so this never reports BUFFER_TOO_SMALL.
+        ///
+        ///  @param[in]  x, z      Query point in world units.
+        ///  @param[in]  max_dist  Inclusive distance limit in world units; INFINITY for none. [Limit: &gt;= 0]
+        ///  @param[out] out       Caller buffer of `k` hits.
+        ///  @param[in]  k         How many to find (0 finds nothing).
+        ///  @param[out] out_len   How many were written (&lt;= k).
+        ///  @return SUCCESS, or FAILURE with INVALID_PARAM (NaN/inf position, NaN or negative
+        ///          `max_dist`), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must hold `k` elements (NULL when `k == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_nearest", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_nearest(TessSpatialGrid* grid, float x, float z, float max_dist, TessSpatialHit* @out, uint k, uint* out_len);
+
+        /// <summary>
+        ///  Every unordered pair of entities within `r` of each other (inclusive),
+        ///  each exactly once, as `{a, b}` with `a &lt; b`. Cost is linear in the number
+        ///  of entities for `r` near the cell size (the half-neighbour scan).
+        ///
+        ///  @param[in]  r                  Distance in world units. [Limit: &gt;= 0, finite]
+        ///  @param[out] out, cap, out_len  Caller buffer; `out_len` is the full pair count
+        ///                                 (call with `cap == 0` to size the buffer).
+        ///  @return As `tess_spatial_grid_query_circle`.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_pairs_within", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_pairs_within(TessSpatialGrid* grid, float r, TessIdPair* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Recomputes every observer's view (entities with radius &gt; 0 see the other
+        ///  entities within their radius) and writes what changed since the previous
+        ///  update: `{observer, target}` pairs that entered and that left view,
+        ///  grouped by observer, targets ascending. A removed entity leaves every view
+        ///  that held it; a removed observer's own view is dropped without events.
+        ///  When a buffer is too small the events stay readable with
+        ///  `tess_spatial_grid_aoi_events` until the next update.
+        ///
+        ///  @param[out] enter, enter_cap, enter_len  Caller buffer for enter events.
+        ///  @param[out] leave, leave_cap, leave_len  Caller buffer for leave events.
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (either buffer), or FAILURE with
+        ///          STALE_HANDLE or NULL_PARAM (checked before anything is updated).
+        ///
+        ///  # Safety
+        ///  The buffers must hold their capacities (NULL when 0) and must not overlap
+        ///  each other or the lengths; the lengths must be writable and distinct;
+        ///  `grid` must not be used by another thread during the call.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_aoi_update", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_aoi_update(TessSpatialGrid* grid, TessIdPair* enter, uint enter_cap, uint* enter_len, TessIdPair* leave, uint leave_cap, uint* leave_len);
+
+        /// <summary>
+        ///  Reads the events of the last `tess_spatial_grid_aoi_update` again (for
+        ///  example after BUFFER_TOO_SMALL).
+        ///
+        ///  @param[in]  kind               `TESS_AOI_ENTER` or `TESS_AOI_LEAVE`.
+        ///  @param[out] out, cap, out_len  Caller buffer, as `tess_spatial_grid_query_circle`.
+        ///  @return As `tess_spatial_grid_query_circle`; INVALID_PARAM for an unknown kind.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements (NULL when `cap == 0`); `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_spatial_grid_aoi_events", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_spatial_grid_aoi_events(TessSpatialGrid* grid, uint kind, TessIdPair* @out, uint cap, uint* out_len);
 
         /// <summary>
         ///  The static name of a status: the lowest detail bit's name when one is set
@@ -930,6 +1627,55 @@ namespace Tessera
     }
 
     /// <summary>
+    ///  A pool's counters, filled by `tess_pool_stats`.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessPoolStats
+    {
+        /// <summary>
+        ///  Usable slots now (grows with TESS_POOL_GROW).
+        /// </summary>
+        public uint capacity;
+        /// <summary>
+        ///  Live elements now.
+        /// </summary>
+        public uint live;
+        /// <summary>
+        ///  Most live elements at any one time since creation.
+        /// </summary>
+        public uint high_water;
+        /// <summary>
+        ///  Element size in bytes as given at creation.
+        /// </summary>
+        public uint elem_size;
+        /// <summary>
+        ///  Elements evicted by TESS_POOL_EVICT_OLDEST since creation.
+        /// </summary>
+        public ulong evictions;
+    }
+
+    /// <summary>
+    ///  A pool of fixed-size, aligned raw slots. Elements are named by `uint64_t`
+    ///  handles: generation in the high 32 bits (odd, never 0), the pool's tag and
+    ///  the slot in the low 32 bits, so a stale, double-freed or foreign handle
+    ///  (from another live pool) is rejected with `TESS_STALE_HANDLE`. Element
+    ///  pointers stay valid until the element is freed, evicted or cleared, or the
+    ///  pool is freed (a growing pool never moves elements).
+    ///
+    ///  Ownership: created by `tess_pool_new`, freed by `tess_pool_free` (which
+    ///  invalidates every element pointer).
+    ///  Thread-safety: one thread at a time per pool (calls and element writes
+    ///  must be externally synchronised); different pools are independent.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessPool
+    {
+    }
+
+    /// <summary>
     ///  State of the deterministic generator: xoshiro256++ seeded by SplitMix64.
     ///  The same seed gives the same numbers from every language and platform.
     ///
@@ -992,6 +1738,203 @@ namespace Tessera
         ///  Reserved; keep zero.
         /// </summary>
         public uint reserved;
+    }
+
+    /// <summary>
+    ///  A message router: a server id, anchors, links to peer processes and a
+    ///  local input queue. Background threads do the socket I/O; nothing is ever
+    ///  called back: take messages with `tess_router_poll` or `tess_router_recv`.
+    ///
+    ///  Ownership: created by `tess_router_new`, freed by `tess_router_free`
+    ///  (which stops its threads, closes its sockets and removes its Unix socket files).
+    ///  Thread-safety: every function except `tess_router_free` may be called
+    ///  from any thread, also concurrently; order is kept per sending thread and
+    ///  destination. Each message is returned to exactly one poll/recv caller.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouter
+    {
+    }
+
+    /// <summary>
+    ///  Router settings (see `tess_router_config_default`).
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterConfig
+    {
+        /// <summary>
+        ///  Largest payload in bytes accepted by send and by the decoder. [Limit: &lt;= 2^31 - 1] Default 65536.
+        /// </summary>
+        public uint max_payload;
+        /// <summary>
+        ///  Own messages that may be unacknowledged at once; more gives `TESS_FULL`. [Limit: &gt;= 1] Default 65536.
+        /// </summary>
+        public uint send_queue;
+        /// <summary>
+        ///  Redials after a dropped connection before the peer is gone. [Limit: &lt;= 1000000] Default 100.
+        /// </summary>
+        public uint reconnect_attempts;
+        /// <summary>
+        ///  Milliseconds between redials. [Limit: &lt;= 3600000] Default 20.
+        /// </summary>
+        public uint reconnect_interval_ms;
+        /// <summary>
+        ///  Messages held per migrating or not-yet-adopted target. [Limit: &gt;= 1] Default 65536.
+        /// </summary>
+        public uint hold_limit;
+    }
+
+    /// <summary>
+    ///  A received message's header. The payload goes to a separate caller buffer.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterMessage
+    {
+        /// <summary>
+        ///  The sender's message sequence (increasing per sending router).
+        /// </summary>
+        public ulong seq;
+        /// <summary>
+        ///  `type &lt;&lt; 8 | detail`.
+        /// </summary>
+        public ushort command;
+        /// <summary>
+        ///  Application flags given to send.
+        /// </summary>
+        public byte flags;
+        /// <summary>
+        ///  `TESS_ROUTER_UNICAST`, `TESS_ROUTER_MULTICAST` or `TESS_ROUTER_BROADCAST`.
+        /// </summary>
+        public byte kind;
+        /// <summary>
+        ///  1 when forwarded by a router other than the sender (migration relay).
+        /// </summary>
+        public byte relayed;
+        /// <summary>
+        ///  Always 0.
+        /// </summary>
+        public fixed byte reserved[3];
+        /// <summary>
+        ///  Payload length in bytes (also written to `*out_len`).
+        /// </summary>
+        public uint payload_len;
+        /// <summary>
+        ///  The sender's server id, NUL-terminated.
+        /// </summary>
+        public fixed byte source[64];
+        /// <summary>
+        ///  The destination it was addressed to (the group for a broadcast), NUL-terminated.
+        /// </summary>
+        public fixed byte destination[256];
+    }
+
+    /// <summary>
+    ///  Statistics of a router since creation.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: a plain value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRouterStats
+    {
+        /// <summary>
+        ///  Frames written to connections, counting every resend.
+        /// </summary>
+        public ulong frames_sent;
+        /// <summary>
+        ///  Data frames accepted from sockets, not counting duplicates.
+        /// </summary>
+        public ulong frames_received;
+        /// <summary>
+        ///  Frames written on a connection that replaced a dropped one (resent, or queued while it was down).
+        /// </summary>
+        public ulong frames_resent;
+        /// <summary>
+        ///  Frames dropped as duplicates by link sequence.
+        /// </summary>
+        public ulong duplicates_dropped;
+        /// <summary>
+        ///  Connections closed for any reason.
+        /// </summary>
+        public ulong connections_closed;
+        /// <summary>
+        ///  Connections closed because they sent malformed bytes.
+        /// </summary>
+        public ulong malformed_closed;
+        /// <summary>
+        ///  Successful redials.
+        /// </summary>
+        public ulong reconnects;
+        /// <summary>
+        ///  Messages dropped (peer gone, no route on arrival, hold limit).
+        /// </summary>
+        public ulong lost;
+        /// <summary>
+        ///  Messages forwarded for migrated targets.
+        /// </summary>
+        public ulong relayed;
+    }
+
+    /// <summary>
+    ///  A uniform grid of square cells over the XZ plane (Y up) holding entities
+    ///  identified by the caller's `uint64_t` ids (any value, 0 included).
+    ///  Positions outside the bounds are kept and filed in the border cells.
+    ///  Distances are Euclidean in XZ and inclusive: an entity at exactly the
+    ///  query distance is inside.
+    ///
+    ///  Ownership: created by `tess_spatial_grid_new`, freed by `tess_spatial_grid_free`.
+    ///  Thread-safety: the query functions (those taking `const TessSpatialGrid *`)
+    ///  allocate nothing and may run on any number of threads at once; functions
+    ///  taking `TessSpatialGrid *` mutate and need exclusive access.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSpatialGrid
+    {
+    }
+
+    /// <summary>
+    ///  Two entity ids. From `tess_spatial_grid_pairs_within`: an unordered pair
+    ///  with `a &lt; b`. From the AOI functions: `a` is the observer, `b` the target.
+    ///
+    ///  Ownership: a plain value in a caller buffer.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessIdPair
+    {
+        /// <summary>
+        ///  First id (the smaller one, or the observer).
+        /// </summary>
+        public ulong a;
+        /// <summary>
+        ///  Second id (the larger one, or the target).
+        /// </summary>
+        public ulong b;
+    }
+
+    /// <summary>
+    ///  One k-nearest result.
+    ///
+    ///  Ownership: a plain value in a caller buffer.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSpatialHit
+    {
+        /// <summary>
+        ///  The entity's id.
+        /// </summary>
+        public ulong id;
+        /// <summary>
+        ///  Squared XZ distance from the query point in world units², computed in double precision.
+        /// </summary>
+        public double dist_sq;
     }
 
     /// <summary>

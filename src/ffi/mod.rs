@@ -14,14 +14,20 @@ pub mod error;
 pub mod handle;
 pub mod status;
 
+/// C API of [`crate::pool`].
+pub mod pool;
 /// C API of [`crate::random`].
 pub mod random;
 /// C API of [`crate::grid`].
 pub mod grid;
+/// C API of [`crate::router`].
+pub mod router;
 /// Plain-data types shared by several C APIs.
 pub mod types;
 /// C API of [`crate::rsqrt`].
 pub mod rsqrt;
+/// C API of [`crate::spatial`].
+pub mod spatial;
 /// Library and ABI version.
 pub mod version;
 

@@ -178,7 +178,8 @@ pub fn run_samples(root: &Path) -> bool {
         ok &= compile(root, "gcc", &C_FLAGS, &source, false, &exe) && run(&mut with_lib(root, &exe));
     }
     let cpp_dir = build_dir(root, "samples-cpp");
-    for source in sources(&root.join("samples/cpp"), "", ".cpp") {
+    // router_host is one half of a two-process run: see `router_two_process`.
+    for source in sources(&root.join("samples/cpp"), "", ".cpp").into_iter().filter(|s| stem(s) != "router_host") {
         let exe = cpp_dir.join(stem(&source));
         println!("\n== C++ sample {} ==", stem(&source));
         ok &= compile(root, "g++", &CPP_FLAGS, &source, true, &exe) && run(&mut with_lib(root, &exe));
@@ -188,7 +189,54 @@ pub fn run_samples(root: &Path) -> bool {
     let mut all = csharp_bindings(root);
     all.extend(sources(&root.join("samples/csharp"), "", ".cs"));
     ok &= mcs(root, &all, &exe) && run(with_lib(root, "mono").arg(&exe));
-    ok
+    println!("\n== C++ and C# router processes ==");
+    let (cpp_ok, cpp_out, cs_ok, cs_out) = router_two_process(root);
+    print!("{cpp_out}{cs_out}");
+    ok && cpp_ok && cs_ok
+}
+
+/// Runs the router sample as two processes: the C++ host (samples/cpp/router_host.cpp) listens on
+/// a Unix socket and answers; the C# client (samples/csharp/router/RouterClient.cs) connects, sends
+/// requests, a multicast, a broadcast and a migrating entity's stream, and checks every message.
+/// Returns (C++ ok, C++ output, C# ok, C# output); each output ends with "N passed, N failed".
+pub fn router_two_process(root: &Path) -> (bool, String, bool, String) {
+    let cpp_exe = build_dir(root, "samples-cpp").join("router_host");
+    if !compile(root, "g++", &CPP_FLAGS, &root.join("samples/cpp/router_host.cpp"), true, &cpp_exe) {
+        return (false, "router_host did not compile\n".into(), false, String::new());
+    }
+    let cs_exe = build_dir(root, "samples-csharp").join("router-client.exe");
+    let mut all = csharp_bindings(root);
+    all.push(root.join("samples/csharp/router/RouterClient.cs"));
+    if !mcs(root, &all, &cs_exe) {
+        return (false, String::new(), false, "router-client did not compile\n".into());
+    }
+    let sock = std::env::temp_dir().join(format!("tess-router-demo-{}.sock", std::process::id()));
+    let mut cmd = with_lib(root, &cpp_exe);
+    cmd.arg(&sock).stdout(std::process::Stdio::piped());
+    eprintln!("$ {} {} &", cpp_exe.display(), sock.display());
+    let mut cpp = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => return (false, format!("could not start router_host: {e}\n"), false, String::new()),
+    };
+    let (cs_ok, cs_out) = run_capture(with_lib(root, "mono").arg(&cs_exe).arg(&sock));
+    // Bounded wait for the C++ process (it exits after the client's quit, or after 60 s idle).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let cpp_ok = loop {
+        match cpp.try_wait() {
+            Ok(Some(status)) => break status.success(),
+            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(20)),
+            _ => {
+                let _ = cpp.kill();
+                let _ = cpp.wait();
+                break false;
+            }
+        }
+    };
+    let mut cpp_out = String::new();
+    if let Some(mut out) = cpp.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut out, &mut cpp_out);
+    }
+    (cpp_ok, cpp_out, cs_ok, cs_out)
 }
 
 /// Times trivial calls from C, optimised, against the release library.

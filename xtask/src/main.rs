@@ -94,6 +94,12 @@ fn test(root: &Path) -> bool {
     hosts::csharp_tests(root, &mut tally, &mut vectors);
     vectors.compare(&mut tally);
 
+    // The router across processes: C++ host and C# client, each asserting every message.
+    let (cpp_ok, cpp_out, cs_ok, cs_out) = hosts::router_two_process(root);
+    print!("{cpp_out}{cs_out}");
+    tally.add_host_output("router two-process: C++ host", cpp_ok, &cpp_out);
+    tally.add_host_output("router two-process: C# client", cs_ok, &cs_out);
+
     // ABI and packaging.
     tally.step("exported symbols all start with tess_", abi::exported_symbols_prefixed(root));
     abi::header_compiles(root, &mut tally);

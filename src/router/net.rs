@@ -1,0 +1,216 @@
+//! Addresses, streams and listeners over Unix domain sockets and TCP loopback.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where a router listens or a peer can be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    /// A Unix domain socket path (`unix:/tmp/x.sock`, or any text containing `/`).
+    Unix(PathBuf),
+    /// A TCP address on the loopback interface (`tcp:127.0.0.1:4000`).
+    Tcp(SocketAddr),
+}
+
+impl Address {
+    /// Parses `unix:PATH`, `tcp:IP:PORT`, a bare path (contains `/`) or a bare
+    /// `IP:PORT`. TCP addresses must be loopback.
+    pub fn parse(text: &str) -> Result<Address, String> {
+        if let Some(path) = text.strip_prefix("unix:") {
+            return Self::unix(path);
+        }
+        let tcp = text.strip_prefix("tcp:").unwrap_or(text);
+        if let Ok(addr) = tcp.parse::<SocketAddr>() {
+            if !addr.ip().is_loopback() {
+                return Err(format!("TCP address `{addr}` is not a loopback address"));
+            }
+            return Ok(Address::Tcp(addr));
+        }
+        if text.contains('/') && !text.starts_with("tcp:") {
+            return Self::unix(text);
+        }
+        Err(format!("`{text}` is neither `unix:PATH` nor a loopback `tcp:IP:PORT`"))
+    }
+
+    fn unix(path: &str) -> Result<Address, String> {
+        // sun_path holds 108 bytes including the NUL.
+        if path.is_empty() || path.len() > 107 {
+            return Err(format!("Unix socket path of {} bytes (1..=107 allowed)", path.len()));
+        }
+        Ok(Address::Unix(PathBuf::from(path)))
+    }
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Address::Unix(p) => write!(f, "unix:{}", p.display()),
+            Address::Tcp(a) => write!(f, "tcp:{a}"),
+        }
+    }
+}
+
+/// A connected byte stream of either family.
+#[derive(Debug)]
+pub enum Stream {
+    /// Unix domain socket.
+    Unix(UnixStream),
+    /// TCP socket.
+    Tcp(TcpStream),
+}
+
+impl Stream {
+    /// Connects to `addr`, waiting at most `timeout` for TCP.
+    pub fn connect(addr: &Address, timeout: Duration) -> io::Result<Stream> {
+        match addr {
+            Address::Unix(p) => UnixStream::connect(p).map(Stream::Unix),
+            Address::Tcp(a) => {
+                let s = TcpStream::connect_timeout(a, timeout)?;
+                s.set_nodelay(true)?;
+                Ok(Stream::Tcp(s))
+            }
+        }
+    }
+    /// A second handle on the same socket.
+    pub fn try_clone(&self) -> io::Result<Stream> {
+        Ok(match self {
+            Stream::Unix(s) => Stream::Unix(s.try_clone()?),
+            Stream::Tcp(s) => Stream::Tcp(s.try_clone()?),
+        })
+    }
+    /// Closes both directions; blocked readers return.
+    pub fn shutdown(&self) {
+        let _ = match self {
+            Stream::Unix(s) => s.shutdown(Shutdown::Both),
+            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
+        };
+    }
+    /// Read timeout (`None` blocks).
+    pub fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_read_timeout(t),
+            Stream::Tcp(s) => s.set_read_timeout(t),
+        }
+    }
+    /// Write timeout (`None` blocks).
+    pub fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_write_timeout(t),
+            Stream::Tcp(s) => s.set_write_timeout(t),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Unix(s) => s.read(buf),
+            Stream::Tcp(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use std::os::unix::io::AsRawFd;
+        let fd = match self {
+            Stream::Unix(s) => s.as_raw_fd(),
+            Stream::Tcp(s) => s.as_raw_fd(),
+        };
+        // SAFETY: `fd` is an open socket owned by `self`, and `buf` is valid
+        // for `buf.len()` bytes. send(2) with MSG_NOSIGNAL instead of write(2):
+        // a peer that hung up must give EPIPE, not a SIGPIPE that kills a C or
+        // C# host process (only Rust binaries ignore SIGPIPE by default).
+        let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A listening socket (non-blocking accept).
+#[derive(Debug)]
+pub enum Listener {
+    /// Unix domain socket and its path (removed on drop).
+    Unix(UnixListener, PathBuf),
+    /// TCP socket.
+    Tcp(TcpListener),
+}
+
+impl Listener {
+    /// Binds `addr`. A Unix path left behind by a dead process (nothing
+    /// accepts on it) is replaced; a live one is `AddrInUse`.
+    pub fn bind(addr: &Address) -> io::Result<Listener> {
+        let l = match addr {
+            Address::Unix(p) => {
+                if p.exists() {
+                    if UnixStream::connect(p).is_ok() {
+                        return Err(io::Error::new(io::ErrorKind::AddrInUse, "a process is listening on this path"));
+                    }
+                    std::fs::remove_file(p)?;
+                }
+                Listener::Unix(UnixListener::bind(p)?, p.clone())
+            }
+            Address::Tcp(a) => Listener::Tcp(TcpListener::bind(a)?),
+        };
+        match &l {
+            Listener::Unix(s, _) => s.set_nonblocking(true)?,
+            Listener::Tcp(s) => s.set_nonblocking(true)?,
+        }
+        Ok(l)
+    }
+    /// The bound address (with the real port for `tcp:…:0`).
+    pub fn local_address(&self) -> io::Result<Address> {
+        Ok(match self {
+            Listener::Unix(_, p) => Address::Unix(p.clone()),
+            Listener::Tcp(s) => Address::Tcp(s.local_addr()?),
+        })
+    }
+    /// A pending connection, if any (`WouldBlock` otherwise).
+    pub fn accept(&self) -> io::Result<Stream> {
+        match self {
+            Listener::Unix(s, _) => {
+                let (c, _) = s.accept()?;
+                c.set_nonblocking(false)?;
+                Ok(Stream::Unix(c))
+            }
+            Listener::Tcp(s) => {
+                let (c, _) = s.accept()?;
+                c.set_nonblocking(false)?;
+                c.set_nodelay(true)?;
+                Ok(Stream::Tcp(c))
+            }
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Listener::Unix(_, p) = self {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_families_and_rejects_remote_tcp() {
+        assert_eq!(Address::parse("unix:/tmp/a").unwrap(), Address::Unix("/tmp/a".into()));
+        assert_eq!(Address::parse("/tmp/a").unwrap(), Address::Unix("/tmp/a".into()));
+        assert_eq!(Address::parse("tcp:127.0.0.1:80").unwrap(), Address::Tcp("127.0.0.1:80".parse().unwrap()));
+        assert!(Address::parse("tcp:10.0.0.1:80").is_err());
+        assert!(Address::parse("nonsense").is_err());
+        assert!(Address::parse(&format!("unix:/{}", "x".repeat(200))).is_err());
+    }
+}
