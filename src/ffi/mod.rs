@@ -16,6 +16,8 @@ pub mod random;
 pub mod types;
 /// C API of [`crate::rsqrt`].
 pub mod rsqrt;
+/// C API of [`crate::svo`].
+pub mod svo;
 /// Library and ABI version.
 pub mod version;
 
