@@ -3,8 +3,8 @@
 //! Layout (little endian): `"TSVO"`, format version (u32), origin (3 x f32),
 //! voxel size (f32), dims (3 x u32), root level (u32), leaf count (u32), node
 //! count of each layer 2..=root (u32 each), then the leaves (u64 each), then
-//! per layer its `first` (u32 each), `sub` and `solid` bytes; last an FNV-1a
-//! 64-bit checksum of everything before it.
+//! per layer its `sub` and `solid` bytes; last an FNV-1a 64-bit checksum of
+//! everything before it. The child index per 8 nodes is rebuilt on load.
 
 use super::{level_size, Layer, Svo};
 use std::fmt;
@@ -76,15 +76,12 @@ impl Svo {
         out.extend_from_slice(&self.root_level.to_le_bytes());
         out.extend_from_slice(&(self.leaves.len() as u32).to_le_bytes());
         for l in &self.layers {
-            out.extend_from_slice(&(l.first.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(l.len() as u32).to_le_bytes());
         }
         for m in &self.leaves {
             out.extend_from_slice(&m.to_le_bytes());
         }
         for l in &self.layers {
-            for f in &l.first {
-                out.extend_from_slice(&f.to_le_bytes());
-            }
             out.extend_from_slice(&l.sub);
             out.extend_from_slice(&l.solid);
         }
@@ -124,7 +121,7 @@ impl Svo {
         for _ in 2..=root_level {
             counts.push(r.u32()? as usize);
         }
-        let data = 8usize.saturating_mul(leaf_count).saturating_add(counts.iter().map(|&c| c.saturating_mul(6)).fold(0usize, usize::saturating_add));
+        let data = 8usize.saturating_mul(leaf_count).saturating_add(counts.iter().map(|&c| c.saturating_mul(2)).fold(0usize, usize::saturating_add));
         let body_end = r.at.saturating_add(data);
         if bytes.len() < body_end.saturating_add(8) {
             return Err(BlobError::Truncated);
@@ -139,19 +136,18 @@ impl Svo {
         let leaves = r.take(8 * leaf_count)?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())).collect();
         let mut layers = Vec::new();
         for &n in &counts {
-            let first = r.take(4 * n)?.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default())).collect();
             let sub = r.take(n)?.to_vec();
             let solid = r.take(n)?.to_vec();
-            layers.push(Layer { first, sub, solid });
+            layers.push(Layer { sub, solid, group_first: Vec::new() });
         }
-        let svo = Svo { origin, voxel_size, dims, root_level, leaves, layers };
+        let mut svo = Svo { origin, voxel_size, dims, root_level, leaves, layers };
         svo.validate().map_err(|m| BlobError::Corrupt(m.to_string()))?;
         Ok(svo)
     }
 
-    /// Structural checks: sizes, and children of each layer stored
-    /// contiguously in parent order, exactly filling the layer below.
-    fn validate(&self) -> Result<(), &'static str> {
+    /// Structural checks: sizes, and the children of each layer exactly
+    /// filling the layer below. Rebuilds the per-group child index.
+    fn validate(&mut self) -> Result<(), &'static str> {
         if !(self.voxel_size.is_finite() && self.voxel_size > 0.0) || !self.origin.iter().all(|c| c.is_finite()) {
             return Err("bad voxel size or origin");
         }
@@ -159,22 +155,16 @@ impl Svo {
         if self.dims.iter().any(|&d| d == 0 || d > side) || (self.root_level > 2 && self.dims.iter().all(|&d| d <= side / 2)) {
             return Err("dims do not match the root level");
         }
-        if self.layers.last().map(|l| l.first.len()) != Some(1) {
+        if self.layers.last().map(Layer::len) != Some(1) {
             return Err("the root layer must hold one node");
         }
-        for (i, l) in self.layers.iter().enumerate() {
-            let below = if i == 0 { self.leaves.len() } else { self.layers[i - 1].first.len() };
-            let mut next = 0usize;
-            for e in 0..l.first.len() {
-                if l.sub[e] & l.solid[e] != 0 {
-                    return Err("a child is both subdivided and solid");
-                }
-                if l.first[e] as usize != next {
-                    return Err("child index out of order");
-                }
-                next += l.sub[e].count_ones() as usize;
+        for i in 0..self.layers.len() {
+            let below = if i == 0 { self.leaves.len() } else { self.layers[i - 1].len() };
+            let l = &mut self.layers[i];
+            if l.sub.iter().zip(&l.solid).any(|(a, b)| a & b != 0) {
+                return Err("a child is both subdivided and solid");
             }
-            if next != below {
+            if l.index() != below {
                 return Err("layer sizes do not match their parents");
             }
         }

@@ -209,6 +209,7 @@ where
     for level in (2..=r).rev() {
         let mut layer = Layer::default();
         let mut next = Vec::new();
+        let mut pending = Vec::new();
         let cs = level_size(level - 1);
         for (o, st) in &frontier {
             let (mut sub, mut solid) = (0u8, 0u8);
@@ -222,27 +223,12 @@ where
                     continue;
                 }
                 if level == 2 {
-                    let leaf_state = match src.classify(co, cs, st) {
-                        Class::Free if !straddles => continue,
-                        Class::Solid if !straddles => {
-                            solid |= 1 << slot;
-                            continue;
-                        }
-                        Class::Mixed(s) => s,
-                        _ => st.clone(),
-                    };
-                    let mut mask = 0u64;
-                    for bit in 0..64 {
-                        let l = super::leaf_xyz(bit);
-                        let v = [co[0] + l[0], co[1] + l[1], co[2] + l[2]];
-                        let blocked = (0..3).any(|a| v[a] >= dims[a]) || src.voxel(v, &leaf_state);
-                        mask |= u64::from(blocked) << leaf_bit(l[0], l[1], l[2]);
-                    }
-                    if mask == u64::MAX {
-                        solid |= 1 << slot;
-                    } else if mask != 0 {
-                        sub |= 1 << slot;
-                        leaves.push(mask);
+                    // Leaf boxes now; their voxels after every leaf box of the layer.
+                    match src.classify(co, cs, st) {
+                        Class::Free if !straddles => {}
+                        Class::Solid if !straddles => solid |= 1 << slot,
+                        Class::Mixed(s) => pending.push((co, s, first_index(&layer), slot)),
+                        _ => pending.push((co, st.clone(), first_index(&layer), slot)),
                     }
                     continue;
                 }
@@ -260,11 +246,12 @@ where
                     }
                 }
             }
-            layer.first.push(first as u32);
-            layer.sub.push(sub);
-            layer.solid.push(solid);
+            layer.push(sub, solid, first as u32);
         }
-        if layer.first.len() > Link::MAX_OFFSET as usize {
+        if level == 2 {
+            resolve_leaves(src, dims, &mut layer, &mut pending, &mut leaves);
+        }
+        if layer.len() > Link::MAX_OFFSET as usize {
             return Err(too_large(level));
         }
         layers_rev.push(layer);
@@ -275,6 +262,37 @@ where
     }
     layers_rev.reverse();
     Ok(Svo { origin, voxel_size, dims, root_level: r, leaves, layers: layers_rev })
+}
+
+/// Index of the node being built (the next one pushed to `layer`).
+fn first_index(layer: &Layer) -> usize {
+    layer.len()
+}
+
+/// Asks the source about the voxels of every leaf box that was not free,
+/// then fixes up the level-2 nodes: empty leaves stay free, full leaves
+/// become solid, the rest are stored.
+fn resolve_leaves<S: Source>(src: &mut S, dims: [u32; 3], layer: &mut Layer, pending: &mut Vec<([u32; 3], S::State, usize, u32)>, leaves: &mut Vec<u64>) {
+    let mut masks = Vec::with_capacity(pending.len());
+    for (co, st, _, _) in pending.iter() {
+        let mut mask = 0u64;
+        for bit in 0..64 {
+            let l = super::leaf_xyz(bit);
+            let v = [co[0] + l[0], co[1] + l[1], co[2] + l[2]];
+            let blocked = (0..3).any(|a| v[a] >= dims[a]) || src.voxel(v, st);
+            mask |= u64::from(blocked) << bit;
+        }
+        masks.push(mask);
+    }
+    for ((_, _, e, slot), mask) in pending.drain(..).zip(masks) {
+        if mask == u64::MAX {
+            layer.solid[e] |= 1 << slot;
+        } else if mask != 0 {
+            layer.sub[e] |= 1 << slot;
+            leaves.push(mask);
+        }
+    }
+    layer.index();
 }
 
 // ---- voxel lists --------------------------------------------------------------

@@ -11,9 +11,10 @@
 //! - level 1 is a leaf: one `u64` per 4x4x4 block of voxels, bit `morton(x,y,z)`
 //!   set when that voxel is blocked;
 //! - level `l >= 2` has size `2^(l+1)`; its array holds the *subdivided* nodes
-//!   only, each as `first` (index of its first subdivided child in the array
-//!   below) and two bytes: which of its 8 children are subdivided and which
-//!   are completely solid. A child with neither bit is a completely free node.
+//!   only, each as two bytes: which of its 8 children are subdivided and which
+//!   are completely solid (a child with neither bit is a completely free
+//!   node), plus one `u32` per 8 nodes locating their children in the layer
+//!   below (children are stored in parent order, so the rest is popcounts).
 //!
 //! Only subdivided nodes and non-empty leaves are stored, so a 4096³ world
 //! with a one-voxel-thick floor takes under 10 MiB.
@@ -122,14 +123,61 @@ impl fmt::Display for SvoError {
 impl std::error::Error for SvoError {}
 
 /// One layer of subdivided nodes (level >= 2).
+///
+/// The children of the layer's nodes are stored in the layer below in the
+/// same order, so the index of a node's first child is the number of
+/// subdivided children of all nodes before it. That count is kept once per
+/// group of 8 nodes (`group_first`) and finished with at most 7 popcounts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Layer {
-    /// Index of the first subdivided child in the layer below.
-    pub first: Vec<u32>,
     /// Bit `c`: child slot `c` is subdivided.
     pub sub: Vec<u8>,
     /// Bit `c`: child slot `c` is completely solid.
     pub solid: Vec<u8>,
+    /// Index of the first child of node `8 * g` in the layer below.
+    pub group_first: Vec<u32>,
+}
+
+impl Layer {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.sub.len()
+    }
+    /// Appends a node.
+    pub fn push(&mut self, sub: u8, solid: u8, first: u32) {
+        if self.sub.len() % 8 == 0 {
+            self.group_first.push(first);
+        }
+        self.sub.push(sub);
+        self.solid.push(solid);
+    }
+    /// Rebuilds `group_first` from `sub`; returns the number of children.
+    pub fn index(&mut self) -> usize {
+        self.group_first.clear();
+        let mut n = 0usize;
+        for (e, s) in self.sub.iter().enumerate() {
+            if e % 8 == 0 {
+                self.group_first.push(n as u32);
+            }
+            n += s.count_ones() as usize;
+        }
+        n
+    }
+    /// Index in the layer below of the child in `slot` of node `e` (the
+    /// child must be subdivided).
+    #[inline]
+    pub fn child(&self, e: usize, slot: u32) -> u32 {
+        let base = e & !7;
+        let mut c = self.group_first[e >> 3];
+        for k in base..e {
+            c += self.sub[k].count_ones();
+        }
+        c + (self.sub[e] & ((1u8 << slot) - 1)).count_ones()
+    }
+    /// Bytes used.
+    pub fn bytes(&self) -> usize {
+        self.sub.len() * 2 + self.group_first.len() * 4
+    }
 }
 
 /// A built sparse voxel octree. Immutable; share it between threads with `Arc`.
@@ -226,7 +274,7 @@ impl Svo {
     /// in the leaves), 1 the leaves, `l` the subdivided nodes of level `l`.
     pub fn memory_per_layer(&self) -> Vec<usize> {
         let mut out = vec![0, self.leaves.len() * 8];
-        out.extend(self.layers.iter().map(|l| l.first.len() * 6));
+        out.extend(self.layers.iter().map(Layer::bytes));
         out
     }
 
@@ -238,7 +286,7 @@ impl Svo {
     /// Number of stored nodes per layer (same indexing as [`Svo::memory_per_layer`]).
     pub fn nodes_per_layer(&self) -> Vec<usize> {
         let mut out = vec![0, self.leaves.len()];
-        out.extend(self.layers.iter().map(|l| l.first.len()));
+        out.extend(self.layers.iter().map(Layer::len));
         out
     }
 
@@ -348,7 +396,7 @@ impl Svo {
                 let o = [v[0] & !(cs - 1), v[1] & !(cs - 1), v[2] & !(cs - 1)];
                 return Loc::Free(cl, Link::new(cl, e, slot), o);
             }
-            e = layer.first[ei] + (layer.sub[ei] & (bit - 1)).count_ones();
+            e = layer.child(ei, slot);
             level = cl;
         }
     }

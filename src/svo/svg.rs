@@ -29,7 +29,7 @@ impl Svo {
             }
             let layer = &self.layers[level as usize - 2];
             let cs = level_size(level - 1);
-            let (sub, solid, first) = (layer.sub[e as usize], layer.solid[e as usize], layer.first[e as usize]);
+            let (sub, solid) = (layer.sub[e as usize], layer.solid[e as usize]);
             for slot in 0..8u32 {
                 let bit = 1u8 << slot;
                 let co = [o[0] + (slot & 1) * cs, o[1] + (slot >> 1 & 1) * cs, o[2] + (slot >> 2 & 1) * cs];
@@ -38,7 +38,7 @@ impl Svo {
                         f(co, ext);
                     }
                 } else if sub & bit != 0 {
-                    stack.push((level - 1, first + (sub & (bit - 1)).count_ones(), co));
+                    stack.push((level - 1, layer.child(e as usize, slot), co));
                 }
             }
         }
