@@ -148,7 +148,7 @@ impl Svo {
     /// Structural checks: sizes, and the children of each layer exactly
     /// filling the layer below. Rebuilds the per-group child index.
     fn validate(&mut self) -> Result<(), &'static str> {
-        if !(self.voxel_size.is_finite() && self.voxel_size > 0.0) || !self.origin.iter().all(|c| c.is_finite()) {
+        if !(self.voxel_size.is_finite() && self.voxel_size > 0.0 && self.origin.iter().all(|c| c.is_finite())) {
             return Err("bad voxel size or origin");
         }
         let side = level_size(self.root_level);

@@ -70,13 +70,16 @@ pub fn parse_3dmap(text: &str) -> Result<ParsedMap, SvoError> {
     Ok(ParsedMap { dims, voxels })
 }
 
+/// Vertices and triangles (three vertex indices each) of a parsed mesh.
+pub type ObjMesh = (Vec<[f32; 3]>, Vec<[u32; 3]>);
+
 /// Parses a Wavefront OBJ mesh: `v x y z` vertices and `f a b c ...` faces
 /// (1-based or negative indices, `a/b/c` forms allowed; polygons are fanned
 /// into triangles). Other lines are ignored.
 ///
 /// # Errors
 /// [`SvoError::Parse`] with the line number for bad numbers or indices.
-pub fn parse_obj(text: &str) -> Result<(Vec<[f32; 3]>, Vec<[u32; 3]>), SvoError> {
+pub fn parse_obj(text: &str) -> Result<ObjMesh, SvoError> {
     let mut verts = Vec::new();
     let mut tris = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -140,7 +143,7 @@ impl MeshParams {
             return bad("agent radius must be finite and >= 0");
         }
         let mut dims = [0u32; 3];
-        for a in 0..3 {
+        for (a, d) in dims.iter_mut().enumerate() {
             let (lo, hi) = (self.bounds_min[a], self.bounds_max[a]);
             if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
                 return bad("bounds must be finite with max > min on every axis");
@@ -149,7 +152,7 @@ impl MeshParams {
             if n > 65536.0 {
                 return Err(SvoError::TooLarge(format!("{n} voxels on axis {a} exceed 65536")));
             }
-            dims[a] = (n as u32).max(1);
+            *d = (n as u32).max(1);
         }
         Ok(dims)
     }
