@@ -274,6 +274,25 @@ typedef struct TessRouter TessRouter;
 typedef struct TessSpatialGrid TessSpatialGrid;
 
 /**
+ * A built sparse voxel octree (immutable).
+ *
+ * Ownership: created by a `tess_svo_build_*` function or `tess_svo_load`,
+ * released by `tess_svo_free`; query objects keep their own reference, so
+ * the octree may be freed while queries still use it.
+ * Thread-safety: immutable; any number of threads may read it and create
+ * query objects at once.
+ */
+typedef struct TessSvo TessSvo;
+
+/**
+ * Per-thread path query object over one octree, with preallocated scratch.
+ *
+ * Ownership: created by `tess_svo_query_new`, freed by `tess_svo_query_free`.
+ * Thread-safety: one thread at a time; give each thread its own.
+ */
+typedef struct TessSvoQuery TessSvoQuery;
+
+/**
  * Result of every fallible `tess_` call: a bit set, like Detour's `dtStatus`.
  *
  * Exactly one of `TESS_SUCCESS`, `TESS_FAILURE` or `TESS_IN_PROGRESS` is set,
@@ -569,6 +588,129 @@ typedef struct TessIdPair {
    */
   uint64_t b;
 } TessIdPair;
+
+/**
+ * Bounds, voxel size and agent radius for the callback and mesh builders.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSvoBuildParams {
+  /**
+   * Minimum corner of the bounds [(x, y, z)] in world units.
+   */
+  struct TessVec3 bounds_min;
+  /**
+   * Maximum corner; voxels per axis = ceil((max - min) / voxel_size). [Limit: > min, <= 65536 voxels]
+   */
+  struct TessVec3 bounds_max;
+  /**
+   * Voxel edge length in world units. [Limit: > 0, finite]
+   */
+  float voxel_size;
+  /**
+   * Agent radius: tested boxes grow by this much per side. [Limit: >= 0]
+   */
+  float agent_radius;
+} TessSvoBuildParams;
+
+/**
+ * Engine callback of `tess_svo_build_callback`: return 1 when anything
+ * blocks the world box [min, max], else 0. Called on the calling thread only,
+ * coarse boxes first and single voxels last.
+ */
+typedef uint8_t (*TessSvoBoxBlockedFn)(void *user, const struct TessVec3 *min, const struct TessVec3 *max);
+
+/**
+ * Facts about a built octree.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSvoInfo {
+  /**
+   * Minimum corner of the bounds.
+   */
+  struct TessVec3 bounds_min;
+  /**
+   * Maximum corner of the bounds (min + dims * voxel_size).
+   */
+  struct TessVec3 bounds_max;
+  /**
+   * Voxel edge length.
+   */
+  float voxel_size;
+  /**
+   * Voxels per axis (before padding).
+   */
+  uint32_t dims[3];
+  /**
+   * Side of the padded power-of-two cube in voxels.
+   */
+  uint32_t cube_side;
+  /**
+   * Number of layers (voxel level included).
+   */
+  uint32_t layer_count;
+  /**
+   * Bytes of node data.
+   */
+  uint64_t memory_bytes;
+} TessSvoInfo;
+
+/**
+ * Options of `tess_svo_query_find_path`; `tess_svo_path_options_default` fills the defaults.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSvoPathOptions {
+  /**
+   * Heuristic multiplier (default 1.2; 1 = optimal on the node graph). [Limit: >= 0]
+   */
+  float heuristic_weight;
+  /**
+   * Extra cost in voxels per step into a node of level l, times (root level - l) (default 0). [Limit: >= 0]
+   */
+  float layer_penalty;
+  /**
+   * 1 = shorten by line-of-sight string pulling (default), 0 = raw node path.
+   */
+  uint8_t smooth;
+  /**
+   * Reserved, set to 0.
+   */
+  uint8_t reserved[3];
+} TessSvoPathOptions;
+
+/**
+ * Result details of `tess_svo_query_find_path`.
+ *
+ * Ownership: a plain value owned by the caller.
+ * Thread-safety: plain data.
+ */
+typedef struct TessSvoPathInfo {
+  /**
+   * Length of the returned polyline in world units (0 without a path).
+   */
+  float length;
+  /**
+   * Nodes expanded by the search.
+   */
+  uint32_t expanded;
+  /**
+   * 1 when a path to the goal was found.
+   */
+  uint8_t found;
+  /**
+   * 1 when the node pool ran out and the path ends at the node closest to the goal.
+   */
+  uint8_t partial;
+  /**
+   * Reserved, 0.
+   */
+  uint8_t reserved[2];
+} TessSvoPathInfo;
 
 /**
  * The call failed; detail bits say why and `tess_last_error_message` has text.
@@ -2018,6 +2160,279 @@ TessStatus tess_spatial_grid_aoi_events(const struct TessSpatialGrid *grid,
                                         struct TessIdPair *out,
                                         uint32_t cap,
                                         uint32_t *out_len);
+
+/**
+ * Builds an octree from Moving AI `.3dmap` text (`voxel X Y Z`, then one
+ * `x y z` line per blocked voxel), voxel size 1 at the origin.
+ *
+ * @param[in]  text  The file contents (not NUL-terminated).
+ * @param[in]  len   Bytes in `text`.
+ * @param[out] out   The new octree; NULL on failure.
+ * @return SUCCESS; FAILURE with PARSE_ERROR (the message gives the line), OUT_OF_MEMORY
+ *         (a layer needs more than 2^22 nodes) or NULL_PARAM.
+ *
+ * # Safety
+ * `text` must hold `len` bytes; `out` must be NULL or writable.
+ */
+TessStatus tess_svo_build_3dmap(const uint8_t *text_ptr, uint32_t len, const struct TessSvo **out);
+
+/**
+ * Builds an octree from a list of blocked voxels.
+ *
+ * @param[in]  xyz          `count` voxel coordinates as x, y, z triples (3 * count values).
+ * @param[in]  count        Number of voxels.
+ * @param[in]  dims         Voxels per axis [(x, y, z)]. [Limit: 1..=65536 each]
+ * @param[in]  origin       World position of the minimum corner.
+ * @param[in]  voxel_size   Voxel edge length. [Limit: > 0, finite]
+ * @param[out] out          The new octree; NULL on failure.
+ * @return SUCCESS; FAILURE with INVALID_PARAM (voxel outside dims, bad size), OUT_OF_MEMORY or NULL_PARAM.
+ *
+ * # Safety
+ * `xyz` must hold `3 * count` values, `dims` 3; `out` must be NULL or writable.
+ */
+TessStatus tess_svo_build_voxels(const uint32_t *xyz,
+                                 uint32_t count,
+                                 const uint32_t *dims,
+                                 struct TessVec3 origin,
+                                 float voxel_size,
+                                 const struct TessSvo **out);
+
+/**
+ * Builds an octree by asking `blocked(user, min, max)` about world boxes:
+ * the root's children first, then layer by layer, single voxels last; only
+ * boxes reported blocked are refined.
+ *
+ * @param[in]  params   Bounds, voxel size and agent radius (the radius is not applied: the callback decides).
+ * @param[in]  blocked  The engine's overlap test.
+ * @param[in]  user     Passed back to `blocked` unchanged. [opt]
+ * @param[out] out      The new octree; NULL on failure.
+ * @return SUCCESS; FAILURE with INVALID_PARAM (zero/negative voxel size, bad bounds), OUT_OF_MEMORY or NULL_PARAM.
+ *
+ * # Safety
+ * `params` must be valid, `blocked` callable with `user`; `out` must be NULL or writable.
+ */
+TessStatus tess_svo_build_callback(const struct TessSvoBuildParams *params_ptr,
+                                   TessSvoBoxBlockedFn blocked,
+                                   void *user,
+                                   const struct TessSvo **out);
+
+/**
+ * Voxelises a triangle mesh (exact triangle/box overlap) into an octree.
+ *
+ * @param[in]  vertices      `vertex_count` points.
+ * @param[in]  vertex_count  Number of vertices.
+ * @param[in]  indices       Triangle corners, 3 per triangle. [Limit: < vertex_count]
+ * @param[in]  index_count   Number of indices. [Limit: multiple of 3]
+ * @param[in]  params        Bounds, voxel size, agent radius (boxes grow by it).
+ * @param[out] out           The new octree; NULL on failure.
+ * @return SUCCESS; FAILURE with INVALID_PARAM, OUT_OF_MEMORY or NULL_PARAM.
+ *
+ * # Safety
+ * The arrays must hold the stated counts; `out` must be NULL or writable.
+ */
+TessStatus tess_svo_build_mesh(const struct TessVec3 *vertices,
+                               uint32_t vertex_count,
+                               const uint32_t *indices,
+                               uint32_t index_count,
+                               const struct TessSvoBuildParams *params_ptr,
+                               const struct TessSvo **out);
+
+/**
+ * Voxelises a Wavefront OBJ mesh (`v` and `f` lines) into an octree.
+ *
+ * @param[in]  text    The OBJ contents (not NUL-terminated).
+ * @param[in]  len     Bytes in `text`.
+ * @param[in]  params  Bounds, voxel size, agent radius.
+ * @param[out] out     The new octree; NULL on failure.
+ * @return SUCCESS; FAILURE with PARSE_ERROR (with the line), INVALID_PARAM, OUT_OF_MEMORY or NULL_PARAM.
+ *
+ * # Safety
+ * `text` must hold `len` bytes; `params` valid; `out` NULL or writable.
+ */
+TessStatus tess_svo_build_obj(const uint8_t *text_ptr,
+                              uint32_t len,
+                              const struct TessSvoBuildParams *params_ptr,
+                              const struct TessSvo **out);
+
+/**
+ * Releases the caller's reference to an octree. NULL is a no-op.
+ *
+ * # Safety
+ * `svo` must be NULL or a handle from this library.
+ */
+TessStatus tess_svo_free(const struct TessSvo *svo);
+
+/**
+ * Writes the octree as a versioned, checksummed blob.
+ *
+ * @param[out] out      Buffer for the bytes. [opt if cap == 0]
+ * @param[in]  cap      Capacity of `out` in bytes.
+ * @param[out] out_len  Full size of the blob.
+ * @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (call again with `*out_len` bytes), or FAILURE.
+ *
+ * # Safety
+ * `out` must hold `cap` bytes; `out_len` must be writable.
+ */
+TessStatus tess_svo_save(const struct TessSvo *svo, uint8_t *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * Reads an octree written by `tess_svo_save`.
+ *
+ * @param[in]  bytes  The blob.
+ * @param[in]  len    Its size in bytes.
+ * @param[out] out    The octree; NULL on failure.
+ * @return SUCCESS; FAILURE with CORRUPT_DATA (truncated, bad magic, checksum or structure),
+ *         VERSION_MISMATCH or NULL_PARAM.
+ *
+ * # Safety
+ * `bytes` must hold `len` bytes; `out` must be NULL or writable.
+ */
+TessStatus tess_svo_load(const uint8_t *bytes, uint32_t len, const struct TessSvo **out);
+
+/**
+ * Bounds, sizes and memory of an octree.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_svo_info(const struct TessSvo *svo, struct TessSvoInfo *out);
+
+/**
+ * Bytes of node data per layer: index 0 = voxel level (0), 1 = leaves, l = level-l nodes.
+ *
+ * @param[out] out      Bytes per layer. [opt if cap == 0]
+ * @param[in]  cap      Capacity of `out`.
+ * @param[out] out_len  Number of layers.
+ *
+ * # Safety
+ * `out` must hold `cap` values; `out_len` must be writable.
+ */
+TessStatus tess_svo_memory(const struct TessSvo *svo, uint64_t *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * Whether the point lies in a blocked voxel.
+ *
+ * @param[in]  point  World position. [Limit: finite, inside the bounds]
+ * @param[out] out    1 = blocked, 0 = free.
+ * @return SUCCESS; FAILURE with INVALID_PARAM (NaN/inf, outside the bounds), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_svo_is_blocked(const struct TessSvo *svo, struct TessVec3 point, uint8_t *out);
+
+/**
+ * Tests the segment `from`–`to` against every voxel it touches (passing
+ * exactly through an edge or corner touches all voxels around it).
+ *
+ * @param[in]  from     Segment start. [Limit: finite, inside the bounds]
+ * @param[in]  to       Segment end. [Limit: finite, inside the bounds]
+ * @param[out] out_hit  1 when a blocked voxel is touched.
+ * @param[out] out_t    Fraction of the segment where the first blocked voxel is reached (1 when clear). [opt]
+ * @return SUCCESS; FAILURE with INVALID_PARAM or NULL_PARAM.
+ *
+ * # Safety
+ * `out_hit` must be writable; `out_t` NULL or writable.
+ */
+TessStatus tess_svo_raycast(const struct TessSvo *svo,
+                            struct TessVec3 from,
+                            struct TessVec3 to,
+                            uint8_t *out_hit,
+                            float *out_t);
+
+/**
+ * Creates a query object with room for `max_nodes` search nodes (scratch
+ * allocated now; searches allocate nothing after warm-up).
+ *
+ * @param[in]  svo        The octree (the query keeps a reference).
+ * @param[in]  max_nodes  Node pool size. [Limit: 16..=2^28]
+ * @param[out] out        The query; NULL on failure.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_svo_query_new(const struct TessSvo *svo, uint32_t max_nodes, struct TessSvoQuery **out);
+
+/**
+ * Frees a query object. NULL is a no-op.
+ *
+ * # Safety
+ * `query` must be NULL or a handle from this library.
+ */
+TessStatus tess_svo_query_free(struct TessSvoQuery *query);
+
+/**
+ * Fills `out` with the default path options (weight 1.2, penalty 0, smoothing on).
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_svo_path_options_default(struct TessSvoPathOptions *out);
+
+/**
+ * Finds a path between two points: A* over the octree's free nodes, then
+ * (by default) line-of-sight string pulling. Writes world points, start
+ * first and goal last.
+ *
+ * @param[in]  start       Start point. [Limit: finite, in bounds, in a free voxel]
+ * @param[in]  goal        Goal point. [Limit: finite, in bounds, in a free voxel]
+ * @param[in]  options     Search options; NULL = defaults. [opt]
+ * @param[out] out_info    Length, expanded nodes, found/partial flags. [opt]
+ * @param[out] out_points  Path points. [opt if cap == 0]
+ * @param[in]  cap         Capacity of `out_points`.
+ * @param[out] out_len     Number of path points (0 without a path).
+ * @return SUCCESS; SUCCESS | NO_PATH (unreachable goal); SUCCESS | PARTIAL_RESULT | OUT_OF_NODES
+ *         (pool exhausted, path to the closest node); with BUFFER_TOO_SMALL when truncated.
+ *         FAILURE with INVALID_PARAM (NaN/inf, point outside the bounds, bad options),
+ *         NOT_FOUND (a point inside a blocked voxel), STALE_HANDLE or NULL_PARAM.
+ *
+ * # Safety
+ * Pointers must be NULL or valid for their stated sizes.
+ */
+TessStatus tess_svo_query_find_path(struct TessSvoQuery *query,
+                                    struct TessVec3 start,
+                                    struct TessVec3 goal,
+                                    const struct TessSvoPathOptions *options,
+                                    struct TessSvoPathInfo *out_info,
+                                    struct TessVec3 *out_points,
+                                    uint32_t cap,
+                                    uint32_t *out_len);
+
+/**
+ * The centre of the free voxel nearest to `point` (or `point` itself when free).
+ *
+ * @param[in]  point         Where to look from. [Limit: finite, inside the bounds]
+ * @param[in]  max_distance  Search radius in world units. [Limit: >= 0]
+ * @param[out] out           The free point.
+ * @return SUCCESS; FAILURE with NOT_FOUND (nothing free in range), INVALID_PARAM or NULL_PARAM.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_svo_query_nearest_free(struct TessSvoQuery *query,
+                                       struct TessVec3 point,
+                                       float max_distance,
+                                       struct TessVec3 *out);
+
+/**
+ * Writes an SVG picture of the map seen from above (X right, Z down) with
+ * an optional path, as UTF-8 bytes without a terminating NUL.
+ *
+ * @param[in]  path        World points of a path. [opt if path_count == 0]
+ * @param[in]  path_count  Number of points.
+ * @param[out] out         Buffer for the text. [opt if cap == 0]
+ * @param[in]  cap         Capacity in bytes.
+ * @param[out] out_len     Full size of the text.
+ *
+ * # Safety
+ * Arrays must hold their stated sizes; `out_len` must be writable.
+ */
+TessStatus tess_svo_write_svg(const struct TessSvo *svo,
+                              const struct TessVec3 *path,
+                              uint32_t path_count,
+                              uint8_t *out,
+                              uint32_t cap,
+                              uint32_t *out_len);
 
 /**
  * The library version as a static NUL-terminated string, e.g. `"0.1.0"`.

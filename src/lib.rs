@@ -15,3 +15,4 @@ pub mod random;
 pub mod router;
 pub mod rsqrt;
 pub mod spatial;
+pub mod svo;

@@ -31,6 +31,10 @@ macro_rules! layouts {
 
 fn rust_layouts() -> Vec<Layout> {
     layouts! {
+        TessSvoBuildParams in tessera::ffi::svo { bounds_min, bounds_max, voxel_size, agent_radius },
+        TessSvoPathOptions in tessera::ffi::svo { heuristic_weight, layer_penalty, smooth, reserved },
+        TessSvoPathInfo in tessera::ffi::svo { length, expanded, found, partial, reserved },
+        TessSvoInfo in tessera::ffi::svo { bounds_min, bounds_max, voxel_size, dims, cube_side, layer_count, memory_bytes },
         TessRouterConfig in tessera::ffi::router { max_payload, send_queue, reconnect_attempts, reconnect_interval_ms, hold_limit },
         TessRouterMessage in tessera::ffi::router { seq, command, flags, kind, relayed, reserved, payload_len, source, destination },
         TessRouterStats in tessera::ffi::router { frames_sent, frames_received, frames_resent, duplicates_dropped, connections_closed, malformed_closed, reconnects, lost, relayed },

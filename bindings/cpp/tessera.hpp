@@ -8,3 +8,4 @@
 #include "tessera/grid.hpp"
 #include "tessera/router.hpp"
 #include "tessera/spatial.hpp"
+#include "tessera/svo.hpp"

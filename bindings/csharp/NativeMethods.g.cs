@@ -244,6 +244,9 @@ namespace Tessera
         public const uint TESS_ABI_VERSION = 1;
 
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate byte tess_svo_build_callback_blocked_delegate(void* user, TessVec3* min, TessVec3* max);
+
 
 
         /// <summary>
@@ -1509,6 +1512,262 @@ namespace Tessera
         public static extern byte tess_status_has_detail(uint status, uint detail);
 
         /// <summary>
+        ///  Builds an octree from Moving AI `.3dmap` text (`voxel X Y Z`, then one
+        ///  `x y z` line per blocked voxel), voxel size 1 at the origin.
+        ///
+        ///  @param[in]  text  The file contents (not NUL-terminated).
+        ///  @param[in]  len   Bytes in `text`.
+        ///  @param[out] out   The new octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with PARSE_ERROR (the message gives the line), OUT_OF_MEMORY
+        ///          (a layer needs more than 2^22 nodes) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `text` must hold `len` bytes; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_build_3dmap", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_build_3dmap(byte* text_ptr, uint len, TessSvo** @out);
+
+        /// <summary>
+        ///  Builds an octree from a list of blocked voxels.
+        ///
+        ///  @param[in]  xyz          `count` voxel coordinates as x, y, z triples (3 * count values).
+        ///  @param[in]  count        Number of voxels.
+        ///  @param[in]  dims         Voxels per axis [(x, y, z)]. [Limit: 1..=65536 each]
+        ///  @param[in]  origin       World position of the minimum corner.
+        ///  @param[in]  voxel_size   Voxel edge length. [Limit: &gt; 0, finite]
+        ///  @param[out] out          The new octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (voxel outside dims, bad size), OUT_OF_MEMORY or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `xyz` must hold `3 * count` values, `dims` 3; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_build_voxels", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_build_voxels(uint* xyz, uint count, uint* dims, TessVec3 origin, float voxel_size, TessSvo** @out);
+
+        /// <summary>
+        ///  Builds an octree by asking `blocked(user, min, max)` about world boxes:
+        ///  the root's children first, then layer by layer, single voxels last; only
+        ///  boxes reported blocked are refined.
+        ///
+        ///  @param[in]  params   Bounds, voxel size and agent radius (the radius is not applied: the callback decides).
+        ///  @param[in]  blocked  The engine's overlap test.
+        ///  @param[in]  user     Passed back to `blocked` unchanged. [opt]
+        ///  @param[out] out      The new octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (zero/negative voxel size, bad bounds), OUT_OF_MEMORY or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `params` must be valid, `blocked` callable with `user`; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_build_callback", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_build_callback(TessSvoBuildParams* params_ptr, tess_svo_build_callback_blocked_delegate blocked, void* user, TessSvo** @out);
+
+        /// <summary>
+        ///  Voxelises a triangle mesh (exact triangle/box overlap) into an octree.
+        ///
+        ///  @param[in]  vertices      `vertex_count` points.
+        ///  @param[in]  vertex_count  Number of vertices.
+        ///  @param[in]  indices       Triangle corners, 3 per triangle. [Limit: &lt; vertex_count]
+        ///  @param[in]  index_count   Number of indices. [Limit: multiple of 3]
+        ///  @param[in]  params        Bounds, voxel size, agent radius (boxes grow by it).
+        ///  @param[out] out           The new octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM, OUT_OF_MEMORY or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  The arrays must hold the stated counts; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_build_mesh", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_build_mesh(TessVec3* vertices, uint vertex_count, uint* indices, uint index_count, TessSvoBuildParams* params_ptr, TessSvo** @out);
+
+        /// <summary>
+        ///  Voxelises a Wavefront OBJ mesh (`v` and `f` lines) into an octree.
+        ///
+        ///  @param[in]  text    The OBJ contents (not NUL-terminated).
+        ///  @param[in]  len     Bytes in `text`.
+        ///  @param[in]  params  Bounds, voxel size, agent radius.
+        ///  @param[out] out     The new octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with PARSE_ERROR (with the line), INVALID_PARAM, OUT_OF_MEMORY or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `text` must hold `len` bytes; `params` valid; `out` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_build_obj", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_build_obj(byte* text_ptr, uint len, TessSvoBuildParams* params_ptr, TessSvo** @out);
+
+        /// <summary>
+        ///  Releases the caller's reference to an octree. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `svo` must be NULL or a handle from this library.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_free(TessSvo* svo);
+
+        /// <summary>
+        ///  Writes the octree as a versioned, checksummed blob.
+        ///
+        ///  @param[out] out      Buffer for the bytes. [opt if cap == 0]
+        ///  @param[in]  cap      Capacity of `out` in bytes.
+        ///  @param[out] out_len  Full size of the blob.
+        ///  @return SUCCESS, SUCCESS | BUFFER_TOO_SMALL (call again with `*out_len` bytes), or FAILURE.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` bytes; `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_save", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_save(TessSvo* svo, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Reads an octree written by `tess_svo_save`.
+        ///
+        ///  @param[in]  bytes  The blob.
+        ///  @param[in]  len    Its size in bytes.
+        ///  @param[out] out    The octree; NULL on failure.
+        ///  @return SUCCESS; FAILURE with CORRUPT_DATA (truncated, bad magic, checksum or structure),
+        ///          VERSION_MISMATCH or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `bytes` must hold `len` bytes; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_load", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_load(byte* bytes, uint len, TessSvo** @out);
+
+        /// <summary>
+        ///  Bounds, sizes and memory of an octree.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_info", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_info(TessSvo* svo, TessSvoInfo* @out);
+
+        /// <summary>
+        ///  Bytes of node data per layer: index 0 = voxel level (0), 1 = leaves, l = level-l nodes.
+        ///
+        ///  @param[out] out      Bytes per layer. [opt if cap == 0]
+        ///  @param[in]  cap      Capacity of `out`.
+        ///  @param[out] out_len  Number of layers.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` values; `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_memory", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_memory(TessSvo* svo, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Whether the point lies in a blocked voxel.
+        ///
+        ///  @param[in]  point  World position. [Limit: finite, inside the bounds]
+        ///  @param[out] out    1 = blocked, 0 = free.
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (NaN/inf, outside the bounds), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_is_blocked", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_is_blocked(TessSvo* svo, TessVec3 point, byte* @out);
+
+        /// <summary>
+        ///  Tests the segment `from`–`to` against every voxel it touches (passing
+        ///  exactly through an edge or corner touches all voxels around it).
+        ///
+        ///  @param[in]  from     Segment start. [Limit: finite, inside the bounds]
+        ///  @param[in]  to       Segment end. [Limit: finite, inside the bounds]
+        ///  @param[out] out_hit  1 when a blocked voxel is touched.
+        ///  @param[out] out_t    Fraction of the segment where the first blocked voxel is reached (1 when clear). [opt]
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out_hit` must be writable; `out_t` NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_raycast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_raycast(TessSvo* svo, TessVec3 from, TessVec3 to, byte* out_hit, float* out_t);
+
+        /// <summary>
+        ///  Creates a query object with room for `max_nodes` search nodes (scratch
+        ///  allocated now; searches allocate nothing after warm-up).
+        ///
+        ///  @param[in]  svo        The octree (the query keeps a reference).
+        ///  @param[in]  max_nodes  Node pool size. [Limit: 16..=2^28]
+        ///  @param[out] out        The query; NULL on failure.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_query_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_query_new(TessSvo* svo, uint max_nodes, TessSvoQuery** @out);
+
+        /// <summary>
+        ///  Frees a query object. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `query` must be NULL or a handle from this library.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_query_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_query_free(TessSvoQuery* query);
+
+        /// <summary>
+        ///  Fills `out` with the default path options (weight 1.2, penalty 0, smoothing on).
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_path_options_default", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_path_options_default(TessSvoPathOptions* @out);
+
+        /// <summary>
+        ///  Finds a path between two points: A* over the octree's free nodes, then
+        ///  (by default) line-of-sight string pulling. Writes world points, start
+        ///  first and goal last.
+        ///
+        ///  @param[in]  start       Start point. [Limit: finite, in bounds, in a free voxel]
+        ///  @param[in]  goal        Goal point. [Limit: finite, in bounds, in a free voxel]
+        ///  @param[in]  options     Search options; NULL = defaults. [opt]
+        ///  @param[out] out_info    Length, expanded nodes, found/partial flags. [opt]
+        ///  @param[out] out_points  Path points. [opt if cap == 0]
+        ///  @param[in]  cap         Capacity of `out_points`.
+        ///  @param[out] out_len     Number of path points (0 without a path).
+        ///  @return SUCCESS; SUCCESS | NO_PATH (unreachable goal); SUCCESS | PARTIAL_RESULT | OUT_OF_NODES
+        ///          (pool exhausted, path to the closest node); with BUFFER_TOO_SMALL when truncated.
+        ///          FAILURE with INVALID_PARAM (NaN/inf, point outside the bounds, bad options),
+        ///          NOT_FOUND (a point inside a blocked voxel), STALE_HANDLE or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid for their stated sizes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_query_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_query_find_path(TessSvoQuery* query, TessVec3 start, TessVec3 goal, TessSvoPathOptions* options, TessSvoPathInfo* out_info, TessVec3* out_points, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  The centre of the free voxel nearest to `point` (or `point` itself when free).
+        ///
+        ///  @param[in]  point         Where to look from. [Limit: finite, inside the bounds]
+        ///  @param[in]  max_distance  Search radius in world units. [Limit: &gt;= 0]
+        ///  @param[out] out           The free point.
+        ///  @return SUCCESS; FAILURE with NOT_FOUND (nothing free in range), INVALID_PARAM or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_query_nearest_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_query_nearest_free(TessSvoQuery* query, TessVec3 point, float max_distance, TessVec3* @out);
+
+        /// <summary>
+        ///  Writes an SVG picture of the map seen from above (X right, Z down) with
+        ///  an optional path, as UTF-8 bytes without a terminating NUL.
+        ///
+        ///  @param[in]  path        World points of a path. [opt if path_count == 0]
+        ///  @param[in]  path_count  Number of points.
+        ///  @param[out] out         Buffer for the text. [opt if cap == 0]
+        ///  @param[in]  cap         Capacity in bytes.
+        ///  @param[out] out_len     Full size of the text.
+        ///
+        ///  # Safety
+        ///  Arrays must hold their stated sizes; `out_len` must be writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_svo_write_svg", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_svo_write_svg(TessSvo* svo, TessVec3* path, uint path_count, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
         ///  The library version as a static NUL-terminated string, e.g. `"0.1.0"`.
         ///
         ///  Ownership: static; never free it. Thread-safety: any thread.
@@ -1935,6 +2194,155 @@ namespace Tessera
         ///  Squared XZ distance from the query point in world units², computed in double precision.
         /// </summary>
         public double dist_sq;
+    }
+
+    /// <summary>
+    ///  A built sparse voxel octree (immutable).
+    ///
+    ///  Ownership: created by a `tess_svo_build_*` function or `tess_svo_load`,
+    ///  released by `tess_svo_free`; query objects keep their own reference, so
+    ///  the octree may be freed while queries still use it.
+    ///  Thread-safety: immutable; any number of threads may read it and create
+    ///  query objects at once.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvo
+    {
+    }
+
+    /// <summary>
+    ///  Per-thread path query object over one octree, with preallocated scratch.
+    ///
+    ///  Ownership: created by `tess_svo_query_new`, freed by `tess_svo_query_free`.
+    ///  Thread-safety: one thread at a time; give each thread its own.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvoQuery
+    {
+    }
+
+    /// <summary>
+    ///  Bounds, voxel size and agent radius for the callback and mesh builders.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvoBuildParams
+    {
+        /// <summary>
+        ///  Minimum corner of the bounds [(x, y, z)] in world units.
+        /// </summary>
+        public TessVec3 bounds_min;
+        /// <summary>
+        ///  Maximum corner; voxels per axis = ceil((max - min) / voxel_size). [Limit: &gt; min, &lt;= 65536 voxels]
+        /// </summary>
+        public TessVec3 bounds_max;
+        /// <summary>
+        ///  Voxel edge length in world units. [Limit: &gt; 0, finite]
+        /// </summary>
+        public float voxel_size;
+        /// <summary>
+        ///  Agent radius: tested boxes grow by this much per side. [Limit: &gt;= 0]
+        /// </summary>
+        public float agent_radius;
+    }
+
+    /// <summary>
+    ///  Options of `tess_svo_query_find_path`; `tess_svo_path_options_default` fills the defaults.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvoPathOptions
+    {
+        /// <summary>
+        ///  Heuristic multiplier (default 1.2; 1 = optimal on the node graph). [Limit: &gt;= 0]
+        /// </summary>
+        public float heuristic_weight;
+        /// <summary>
+        ///  Extra cost in voxels per step into a node of level l, times (root level - l) (default 0). [Limit: &gt;= 0]
+        /// </summary>
+        public float layer_penalty;
+        /// <summary>
+        ///  1 = shorten by line-of-sight string pulling (default), 0 = raw node path.
+        /// </summary>
+        public byte smooth;
+        /// <summary>
+        ///  Reserved, set to 0.
+        /// </summary>
+        public fixed byte reserved[3];
+    }
+
+    /// <summary>
+    ///  Result details of `tess_svo_query_find_path`.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvoPathInfo
+    {
+        /// <summary>
+        ///  Length of the returned polyline in world units (0 without a path).
+        /// </summary>
+        public float length;
+        /// <summary>
+        ///  Nodes expanded by the search.
+        /// </summary>
+        public uint expanded;
+        /// <summary>
+        ///  1 when a path to the goal was found.
+        /// </summary>
+        public byte found;
+        /// <summary>
+        ///  1 when the node pool ran out and the path ends at the node closest to the goal.
+        /// </summary>
+        public byte partial;
+        /// <summary>
+        ///  Reserved, 0.
+        /// </summary>
+        public fixed byte reserved[2];
+    }
+
+    /// <summary>
+    ///  Facts about a built octree.
+    ///
+    ///  Ownership: a plain value owned by the caller.
+    ///  Thread-safety: plain data.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSvoInfo
+    {
+        /// <summary>
+        ///  Minimum corner of the bounds.
+        /// </summary>
+        public TessVec3 bounds_min;
+        /// <summary>
+        ///  Maximum corner of the bounds (min + dims * voxel_size).
+        /// </summary>
+        public TessVec3 bounds_max;
+        /// <summary>
+        ///  Voxel edge length.
+        /// </summary>
+        public float voxel_size;
+        /// <summary>
+        ///  Voxels per axis (before padding).
+        /// </summary>
+        public fixed uint dims[3];
+        /// <summary>
+        ///  Side of the padded power-of-two cube in voxels.
+        /// </summary>
+        public uint cube_side;
+        /// <summary>
+        ///  Number of layers (voxel level included).
+        /// </summary>
+        public uint layer_count;
+        /// <summary>
+        ///  Bytes of node data.
+        /// </summary>
+        public ulong memory_bytes;
     }
 
     /// <summary>

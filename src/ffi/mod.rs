@@ -28,6 +28,8 @@ pub mod types;
 pub mod rsqrt;
 /// C API of [`crate::spatial`].
 pub mod spatial;
+/// C API of [`crate::svo`].
+pub mod svo;
 /// Library and ABI version.
 pub mod version;
 
