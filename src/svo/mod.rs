@@ -60,6 +60,7 @@
 mod blob;
 mod build;
 mod query;
+mod raw;
 pub mod svg;
 #[cfg(test)]
 mod tests;
@@ -67,6 +68,7 @@ mod tests;
 pub use blob::BlobError;
 pub use build::{parse_3dmap, parse_obj, MeshParams, ObjMesh, ParsedMap};
 pub use query::{PathInfo, PathOptions, QueryError, SvoQuery};
+pub use raw::RawVoxelGrid;
 
 use std::fmt;
 

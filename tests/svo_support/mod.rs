@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+use tessera::svo::RawVoxelGrid;
 use std::path::PathBuf;
 
 /// Path of a file under `data/movingai/voxel/`.
@@ -11,33 +12,29 @@ pub fn data_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/movingai/voxel").join(name)
 }
 
-/// A dense voxel grid; anything outside `dims` is blocked.
+/// A dense voxel grid; anything outside `dims` is blocked (the library's
+/// raw grid, which never looks at the octree).
 pub struct Grid {
     pub dims: [i64; 3],
-    bits: Vec<u64>,
+    raw: RawVoxelGrid,
 }
 
 impl Grid {
     pub fn new(dims: [i64; 3]) -> Grid {
-        let n = (dims[0] * dims[1] * dims[2]) as usize;
-        Grid { dims, bits: vec![0; n.div_ceil(64)] }
+        Grid { dims, raw: RawVoxelGrid::new(dims) }
     }
     fn index(&self, v: [i64; 3]) -> Option<usize> {
-        if (0..3).all(|a| v[a] >= 0 && v[a] < self.dims[a]) {
-            Some(((v[2] * self.dims[1] + v[1]) * self.dims[0] + v[0]) as usize)
-        } else {
-            None
-        }
+        self.raw.index(v)
     }
     pub fn set(&mut self, v: [i64; 3]) {
-        let i = self.index(v).expect("in bounds");
-        self.bits[i / 64] |= 1 << (i % 64);
+        self.raw.set(v);
     }
     pub fn blocked(&self, v: [i64; 3]) -> bool {
-        match self.index(v) {
-            Some(i) => self.bits[i / 64] >> (i % 64) & 1 != 0,
-            None => true,
-        }
+        self.raw.blocked(v)
+    }
+    /// The first blocked voxel whose closed cube touches the segment `p`–`q`.
+    pub fn segment_hits(&self, p: [f64; 3], q: [f64; 3]) -> Option<[i64; 3]> {
+        self.raw.segment_hits(p, q)
     }
     /// Reads a `.3dmap` with a plain whitespace split (independent of the library parser).
     pub fn from_3dmap(text: &str) -> Grid {
@@ -148,59 +145,6 @@ impl Grid {
         None
     }
 
-    /// Every voxel whose closed unit cube touches the segment `p`–`q`
-    /// (voxel coordinates), found by walking the sorted parameters where the
-    /// segment crosses an integer plane: at each crossing point and at the
-    /// middle of each piece, an axis sitting on an integer (within `EPS`)
-    /// touches both voxels beside it. Returns the first blocked voxel.
-    pub fn segment_hits(&self, p: [f64; 3], q: [f64; 3]) -> Option<[i64; 3]> {
-        const EPS: f64 = 1e-9;
-        let d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
-        let mut ts = vec![0.0, 1.0];
-        for a in 0..3 {
-            if d[a] == 0.0 {
-                continue;
-            }
-            let (lo, hi) = (p[a].min(q[a]), p[a].max(q[a]));
-            let mut k = lo.ceil();
-            while k <= hi {
-                ts.push((k - p[a]) / d[a]);
-                k += 1.0;
-            }
-        }
-        ts.sort_by(f64::total_cmp);
-        let mut samples = Vec::with_capacity(ts.len() * 2);
-        for (i, &t) in ts.iter().enumerate() {
-            samples.push(t);
-            if i + 1 < ts.len() {
-                samples.push(0.5 * (t + ts[i + 1]));
-            }
-        }
-        for t in samples {
-            let pt = [p[0] + d[0] * t, p[1] + d[1] * t, p[2] + d[2] * t];
-            let opts = |c: f64| -> (i64, i64) {
-                let r = c.round();
-                if (c - r).abs() <= EPS {
-                    (r as i64 - 1, r as i64)
-                } else {
-                    (c.floor() as i64, c.floor() as i64)
-                }
-            };
-            let (x0, x1) = opts(pt[0]);
-            let (y0, y1) = opts(pt[1]);
-            let (z0, z1) = opts(pt[2]);
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    for z in z0..=z1 {
-                        if self.blocked([x, y, z]) {
-                            return Some([x, y, z]);
-                        }
-                    }
-                }
-            }
-        }
-        None
-    }
 }
 
 /// 3D octile distance.
