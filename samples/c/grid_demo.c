@@ -1,5 +1,5 @@
 /* Grid demo: finds a path across den520d with A*, JPS and block-based JPS, prints the lengths and
- * expansion counts, and writes target/grid_demo.svg (the map, the JPS path, the jump points it
+ * expansion counts, and writes build/demo/grid_demo.svg (the map, the JPS path, the jump points it
  * expanded). */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,11 +44,11 @@ int main(void) {
     uint8_t *svg = malloc(bytes);
     s = tess_grid_render_svg(map, path, n, expanded, en, svg, bytes, &bytes);
     if (tess_status_failed(s)) return fail(s, "render_svg");
-    FILE *f = fopen("target/grid_demo.svg", "wb");
+    FILE *f = fopen("build/demo/grid_demo.svg", "wb");
     if (f) {
         fwrite(svg, 1, bytes, f);
         fclose(f);
-        printf("wrote target/grid_demo.svg (%u bytes)\n", bytes);
+        printf("wrote build/demo/grid_demo.svg (%u bytes)\n", bytes);
     }
     free(svg);
     free(expanded);

@@ -26,11 +26,11 @@ int main(void) {
     tess_svo_query_find_path(q, start, goal, NULL, &info, pts, 64, &n);
     printf("svo path: %u points, length %.2f, %u nodes expanded\n", n, info.length, info.expanded);
     tess_svo_write_svg(svo, pts, n < 64 ? n : 64, svg, sizeof svg, &len);
-    f = fopen("svo_demo.svg", "wb");
+    f = fopen("build/demo/svo_demo.svg", "wb");
     if (f) {
         fwrite(svg, 1, len < sizeof svg ? len : sizeof svg, f);
         fclose(f);
-        printf("wrote svo_demo.svg (%u bytes)\n", len);
+        printf("wrote build/demo/svo_demo.svg (%u bytes)\n", len);
     }
     tess_svo_query_free(q);
     tess_svo_free(svo);

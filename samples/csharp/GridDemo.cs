@@ -20,8 +20,8 @@ namespace Tessera.Samples
                                       + " turning points, " + query.Expanded().Length + " expanded");
                     if (algo == GridAlgorithm.JpsBlock)
                     {
-                        File.WriteAllText("target/grid_demo_csharp.svg", map.Svg(p.Cells, query.Expanded()));
-                        Console.WriteLine("wrote target/grid_demo_csharp.svg");
+                        File.WriteAllText("build/demo/grid_demo_csharp.svg", map.Svg(p.Cells, query.Expanded()));
+                        Console.WriteLine("wrote build/demo/grid_demo_csharp.svg");
                     }
                 }
             }

@@ -19,7 +19,7 @@ namespace Tessera.Samples
             {
                 var path = q.FindPath(new TessVec3 { x = 2.5f, y = 2.5f, z = 2.5f }, new TessVec3 { x = 29.5f, y = 2.5f, z = 2.5f });
                 Console.WriteLine("svo path: " + path.Points.Length + " points, length " + path.Info.length.ToString("F2"));
-                File.WriteAllText("svo_demo_cs.svg", svo.Svg(path.Points));
+                File.WriteAllText("build/demo/svo_demo_csharp.svg", svo.Svg(path.Points));
             }
         }
     }

@@ -145,5 +145,17 @@ fn demo(root: &Path) -> bool {
         return false;
     }
     println!("library: target/release/libtessera.so, libtessera.a; header: include/tessera.h");
-    hosts::run_samples(root)
+    // The samples write their pictures here.
+    let pictures = root.join("build/demo");
+    std::fs::create_dir_all(&pictures).expect("create build/demo");
+    let ok = hosts::run_samples(root);
+    let mut svgs: Vec<_> = std::fs::read_dir(&pictures)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg")).collect())
+        .unwrap_or_default();
+    svgs.sort();
+    println!("\npictures:");
+    for svg in svgs {
+        println!("  {}", svg.strip_prefix(root).unwrap_or(&svg).display());
+    }
+    ok
 }
