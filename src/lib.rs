@@ -10,3 +10,4 @@
 pub mod ffi;
 pub mod random;
 pub mod rsqrt;
+pub mod navmesh;
