@@ -10,6 +10,8 @@ pub mod error;
 pub mod handle;
 pub mod status;
 
+/// C API of [`crate::navmesh`].
+pub mod navmesh;
 /// C API of [`crate::random`].
 pub mod random;
 /// Plain-data types shared by several C APIs.
