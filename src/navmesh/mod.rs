@@ -162,6 +162,8 @@ pub(crate) struct Link {
     pub to: u32,
     /// Edge index on this node (0xff: to an off-mesh connection from a ground polygon).
     pub edge: u8,
+    /// Midpoint of the portal (Detour's node position when first reached through this link).
+    pub mid: Vec3,
 }
 
 /// Internal off-mesh node.
@@ -470,9 +472,9 @@ impl NavMesh {
             let sp = find(c.start).ok_or_else(|| bad("start point is not within its radius of any polygon"))?;
             let ep = find(c.end).ok_or_else(|| bad("end point is not within its radius of any polygon"))?;
             let node = (npolys + k) as u32;
-            extra[sp as usize].push(Link { to: node, edge: 0xff });
+            extra[sp as usize].push(Link { to: node, edge: 0xff, mid: c.start });
             if c.bidirectional {
-                extra[ep as usize].push(Link { to: node, edge: 0xff });
+                extra[ep as usize].push(Link { to: node, edge: 0xff, mid: c.end });
             }
             self.offmesh.push(OffMeshNode { conn: *c, start_poly: sp, end_poly: ep });
         }
@@ -483,15 +485,17 @@ impl NavMesh {
             let (s, e) = (self.poly_first[p] as usize, self.poly_first[p + 1] as usize);
             for k in s..e {
                 if self.edge_nei[k] != NO_POLY {
-                    links.push(Link { to: self.edge_nei[k], edge: (k - s) as u8 });
+                    let a = self.verts[self.poly_verts[k] as usize];
+                    let b = self.verts[self.poly_verts[if k + 1 == e { s } else { k + 1 }] as usize];
+                    links.push(Link { to: self.edge_nei[k], edge: (k - s) as u8, mid: geom::lerp(a, b, 0.5) });
                 }
             }
             links.extend_from_slice(extra_links);
         }
         for o in &self.offmesh {
             link_first.push(links.len() as u32);
-            links.push(Link { to: o.start_poly, edge: 0 });
-            links.push(Link { to: o.end_poly, edge: 1 });
+            links.push(Link { to: o.start_poly, edge: 0, mid: o.conn.start });
+            links.push(Link { to: o.end_poly, edge: 1, mid: o.conn.end });
         }
         link_first.push(links.len() as u32);
         self.link_first = link_first;

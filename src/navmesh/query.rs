@@ -157,7 +157,7 @@ pub struct NavMeshQuery {
     node_of: Vec<u32>,
     stamp_of: Vec<u32>,
     stamp: u32,
-    heap: Vec<u32>,
+    heap: Vec<(f32, u32)>,
     sliced: Sliced,
     circle: Vec<(u32, f32)>,
     stack: Vec<u32>,
@@ -244,35 +244,41 @@ impl NavMeshQuery {
     #[inline]
     fn heap_up(&mut self, mut pos: usize) {
         let item = self.heap[pos];
-        let key = self.nodes[item as usize].total;
         while pos > 0 {
             let parent = (pos - 1) / 2;
             let p = self.heap[parent];
-            if self.nodes[p as usize].total <= key {
+            if p.0 <= item.0 {
                 break;
             }
             self.heap[pos] = p;
-            self.nodes[p as usize].heap = pos as u32;
+            self.nodes[p.1 as usize].heap = pos as u32;
             pos = parent;
         }
         self.heap[pos] = item;
-        self.nodes[item as usize].heap = pos as u32;
+        self.nodes[item.1 as usize].heap = pos as u32;
+    }
+
+    /// Re-keys an open node after its total decreased.
+    #[inline]
+    fn heap_decrease(&mut self, node: u32) {
+        let pos = self.nodes[node as usize].heap as usize;
+        self.heap[pos].0 = self.nodes[node as usize].total;
+        self.heap_up(pos);
     }
 
     #[inline]
     fn heap_push(&mut self, node: u32) {
-        self.heap.push(node);
+        self.heap.push((self.nodes[node as usize].total, node));
         let last = self.heap.len() - 1;
         self.heap_up(last);
     }
 
     #[inline]
     fn heap_pop(&mut self) -> Option<u32> {
-        let top = *self.heap.first()?;
-        let last = self.heap.pop().unwrap_or(top);
-        if !self.heap.is_empty() {
-            let len = self.heap.len();
-            let key = self.nodes[last as usize].total;
+        let top = self.heap.first()?.1;
+        let last = self.heap.pop()?;
+        let len = self.heap.len();
+        if len > 0 {
             let mut pos = 0;
             loop {
                 let l = 2 * pos + 1;
@@ -280,21 +286,17 @@ impl NavMeshQuery {
                     break;
                 }
                 let r = l + 1;
-                let c = if r < len && self.nodes[self.heap[r] as usize].total < self.nodes[self.heap[l] as usize].total {
-                    r
-                } else {
-                    l
-                };
-                let cn = self.heap[c];
-                if self.nodes[cn as usize].total >= key {
+                let c = if r < len && self.heap[r].0 < self.heap[l].0 { r } else { l };
+                let child = self.heap[c];
+                if child.0 >= last.0 {
                     break;
                 }
-                self.heap[pos] = cn;
-                self.nodes[cn as usize].heap = pos as u32;
+                self.heap[pos] = child;
+                self.nodes[child.1 as usize].heap = pos as u32;
                 pos = c;
             }
             self.heap[pos] = last;
-            self.nodes[last as usize].heap = pos as u32;
+            self.nodes[last.1 as usize].heap = pos as u32;
         }
         self.nodes[top as usize].heap = NONE;
         Some(top)
@@ -501,10 +503,8 @@ impl NavMeshQuery {
                 };
                 let nn = self.nodes[ni as usize];
                 let npos = if nn.state == 0 {
-                    let (l, r) = self.portal(bn.poly, nei, link);
-                    let p = lerp(l, r, 0.5);
-                    self.nodes[ni as usize].pos = p;
-                    p
+                    self.nodes[ni as usize].pos = link.mid;
+                    link.mid
                 } else {
                     nn.pos
                 };
@@ -524,8 +524,7 @@ impl NavMeshQuery {
                 node.cost = cost;
                 node.total = total;
                 if nn.state == OPEN {
-                    let h = node.heap as usize;
-                    self.heap_up(h);
+                    self.heap_decrease(ni);
                 } else {
                     node.state = OPEN;
                     self.heap_push(ni);
@@ -1042,8 +1041,7 @@ impl NavMeshQuery {
                 node.parent = best;
                 node.total = total;
                 if nn.state == OPEN {
-                    let h = node.heap as usize;
-                    self.heap_up(h);
+                    self.heap_decrease(ni);
                 } else {
                     node.state = OPEN;
                     self.heap_push(ni);
