@@ -200,6 +200,8 @@ pub struct NavMesh {
     detail_first: Vec<u32>,
     /// Per vertex: lies on the mesh boundary (a Polyanya turning point).
     corner: Vec<bool>,
+    /// Connected component of each node over all links (filters ignored).
+    component: Vec<u32>,
     max_poly_verts: usize,
 }
 
@@ -443,9 +445,11 @@ impl NavMesh {
             detail: input.detail.cloned(),
             detail_first,
             corner,
+            component: Vec::new(),
             max_poly_verts,
         };
         mesh.connect(input.off_mesh)?;
+        mesh.label_components();
         Ok(mesh)
     }
 
@@ -501,6 +505,46 @@ impl NavMesh {
         self.link_first = link_first;
         self.links = links;
         Ok(())
+    }
+
+    /// Labels connected components (links are followed in their direction, and
+    /// one-way off-mesh links are treated as two-way, so the labels are a coarse
+    /// "may be reachable" test).
+    fn label_components(&mut self) {
+        let n = self.node_count() as usize;
+        let mut comp = vec![u32::MAX; n];
+        let mut stack = Vec::new();
+        let mut label = 0;
+        // Undirected view: collect reverse links of off-mesh nodes too.
+        let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for a in 0..n as u32 {
+            for l in self.links(a) {
+                rev[l.to as usize].push(a);
+            }
+        }
+        for s in 0..n {
+            if comp[s] != u32::MAX {
+                continue;
+            }
+            comp[s] = label;
+            stack.push(s as u32);
+            while let Some(a) = stack.pop() {
+                let fwd = self.links(a).iter().map(|l| l.to);
+                for b in fwd.chain(rev[a as usize].iter().copied()) {
+                    if comp[b as usize] == u32::MAX {
+                        comp[b as usize] = label;
+                        stack.push(b);
+                    }
+                }
+            }
+            label += 1;
+        }
+        self.component = comp;
+    }
+
+    /// Connected-component label of a node: nodes with different labels are never connected.
+    pub fn component(&self, node: u32) -> u32 {
+        self.component[node as usize]
     }
 
     /// Parses a polygon Wavefront OBJ (`v x y z` and n-gon `f` lines; face k

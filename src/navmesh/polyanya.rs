@@ -14,7 +14,31 @@
 use super::query::QueryFilter;
 use super::{NavMesh, MAX_POLY_VERTS, NO_POLY};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-rotate hasher (as in rustc's FxHash): the keys are float bits, not attacker-controlled.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 type P = [f64; 3];
 const NONE: u32 = u32::MAX;
@@ -65,6 +89,8 @@ pub(crate) struct Scratch {
     root_stamp: Vec<u32>,
     stamp: u32,
     points: Vec<P>,
+    /// Nodes generated so far (polygon, root, interval bits): exact repeats are dropped.
+    seen: HashSet<[u64; 4], BuildHasherDefault<FxHasher>>,
 }
 
 #[inline]
@@ -171,6 +197,7 @@ impl Scratch {
             root_stamp: vec![0; mesh.vertices().len()],
             stamp: 0,
             points: Vec::with_capacity(64),
+            seen: HashSet::with_capacity_and_hasher(cap, BuildHasherDefault::default()),
         }
     }
 
@@ -192,8 +219,12 @@ impl Scratch {
             out.push(t);
             return (Some(d2(sp, tp) as f32), result);
         }
+        if mesh.component(start) != mesh.component(end) {
+            return (None, result);
+        }
         self.nodes.clear();
         self.heap.clear();
+        self.seen.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.root_stamp.iter_mut().for_each(|x| *x = 0);
@@ -269,6 +300,12 @@ impl Scratch {
         if self.nodes.len() >= self.cap {
             result.out_of_nodes = true;
             return;
+        }
+        if !node.is_final {
+            let key = |p: P| ((p[0] as f32).to_bits() as u64) << 32 | (p[2] as f32).to_bits() as u64;
+            if !self.seen.insert([u64::from(node.next), key(node.root), key(node.l), key(node.r)]) {
+                return;
+            }
         }
         let h = if node.is_final { 0.0 } else { heuristic(node.root, node.l, node.r, target) };
         let id = self.nodes.len() as u32;
