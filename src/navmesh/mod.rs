@@ -202,6 +202,9 @@ pub struct NavMesh {
     corner: Vec<bool>,
     /// Connected component of each node over all links (filters ignored).
     component: Vec<u32>,
+    /// Ground polygons grouped by component (`comp_first[c]..comp_first[c+1]` in `comp_polys`).
+    comp_first: Vec<u32>,
+    comp_polys: Vec<u32>,
     max_poly_verts: usize,
 }
 
@@ -446,6 +449,8 @@ impl NavMesh {
             detail_first,
             corner,
             component: Vec::new(),
+            comp_first: Vec::new(),
+            comp_polys: Vec::new(),
             max_poly_verts,
         };
         mesh.connect(input.off_mesh)?;
@@ -539,7 +544,29 @@ impl NavMesh {
             }
             label += 1;
         }
+        let mut first = vec![0u32; label as usize + 1];
+        for p in 0..self.poly_count() as usize {
+            first[comp[p] as usize + 1] += 1;
+        }
+        for c in 0..label as usize {
+            first[c + 1] += first[c];
+        }
+        let mut fill = first.clone();
+        let mut polys = vec![0u32; self.poly_count() as usize];
+        for p in 0..self.poly_count() as usize {
+            let c = comp[p] as usize;
+            polys[fill[c] as usize] = p as u32;
+            fill[c] += 1;
+        }
         self.component = comp;
+        self.comp_first = first;
+        self.comp_polys = polys;
+    }
+
+    /// Ground polygons of component `c`.
+    pub(crate) fn component_polys(&self, c: u32) -> &[u32] {
+        let c = c as usize;
+        &self.comp_polys[self.comp_first[c] as usize..self.comp_first[c + 1] as usize]
     }
 
     /// Connected-component label of a node: nodes with different labels are never connected.

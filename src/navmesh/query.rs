@@ -147,6 +147,8 @@ struct Sliced {
     last_best: u32,
     last_best_h: f32,
     out_of_nodes: bool,
+    /// The goal is in another component: the search heads for the closest reachable polygon instead.
+    unreachable: bool,
 }
 
 /// A per-thread query object over a shared mesh. See the [module docs](super).
@@ -190,6 +192,7 @@ impl NavMeshQuery {
                 last_best: 0,
                 last_best_h: 0.0,
                 out_of_nodes: false,
+                unreachable: false,
             },
             circle: Vec::with_capacity(max_nodes),
             stack: Vec::with_capacity(max_nodes),
@@ -442,6 +445,17 @@ impl NavMeshQuery {
         if filter.area_cost.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
             return Err(QueryError::InvalidParam("filter.area_cost"));
         }
+        // A goal in another connected component cannot be reached: aim at the polygon of
+        // the start's component closest to it instead (a goal-directed search, not an
+        // exhaustive one), and report the result as partial.
+        let mut end = end;
+        let mut end_pos = end_pos;
+        let unreachable = self.mesh.component(start) != self.mesh.component(end);
+        if unreachable {
+            let (p, q) = self.closest_in_component(start, end_pos, filter);
+            end = p;
+            end_pos = q;
+        }
         self.reset_pool();
         let s = self.get_node(start).ok_or(QueryError::InvalidParam("max_nodes"))?;
         let h = dist(start_pos, end_pos) * H_SCALE;
@@ -456,8 +470,38 @@ impl NavMeshQuery {
             last_best: s,
             last_best_h: h,
             out_of_nodes: false,
+            unreachable,
         };
         Ok(())
+    }
+
+    /// The polygon of `start`'s component (passing `filter`, or `start` itself) nearest to `pos`, with the nearest point.
+    fn closest_in_component(&self, start: u32, pos: Vec3, filter: &QueryFilter) -> (u32, Vec3) {
+        let mesh = &*self.mesh;
+        let mut best = (start, mesh.closest_point_on_poly(start, pos).map_or(pos, |r| r.0));
+        let mut best_d = geom::sub(best.1, pos).iter().map(|c| c * c).sum::<f32>();
+        for &p in mesh.component_polys(mesh.component(start)) {
+            if !filter.passes(mesh.flags(p)) {
+                continue;
+            }
+            let (lo, hi) = mesh.poly_bounds(p);
+            let mut d = 0.0;
+            for k in 0..3 {
+                let e = (lo[k] - pos[k]).max(pos[k] - hi[k]).max(0.0);
+                d += e * e;
+            }
+            if d >= best_d {
+                continue;
+            }
+            if let Some((q, _)) = mesh.closest_point_on_poly(p, pos) {
+                let d = geom::sub(q, pos).iter().map(|c| c * c).sum::<f32>();
+                if d < best_d {
+                    best_d = d;
+                    best = (p, q);
+                }
+            }
+        }
+        best
     }
 
     /// Runs up to `max_iters` node expansions; returns the expansions done and the state.
@@ -559,7 +603,7 @@ impl NavMeshQuery {
             n = self.nodes[n as usize].parent;
         }
         path.reverse();
-        let partial = self.nodes[end_node as usize].poly != self.sliced.end;
+        let partial = self.sliced.unreachable || self.nodes[end_node as usize].poly != self.sliced.end;
         let out_of_nodes = self.sliced.out_of_nodes;
         self.sliced.state = SlicedState::Idle;
         Ok(PathResult { partial, out_of_nodes })
