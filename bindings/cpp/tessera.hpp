@@ -4,3 +4,4 @@
 
 #include "tessera/core.hpp"
 #include "tessera/random.hpp"
+#include "tessera/navmesh.hpp"
