@@ -80,7 +80,7 @@ fn xz_len(points: &[[f32; 3]]) -> f32 {
 /// Seeded random (poly, point) pairs, polygons chosen uniformly by index and points inside by rejection.
 fn random_pairs(mesh: &NavMesh, seed: u64, n: usize) -> Vec<((u32, [f32; 3]), (u32, [f32; 3]))> {
     let mut rng = Rng::new(seed);
-    let mut q = NavMeshQuery::new(Arc::new(mesh.clone()), 64);
+    let q = NavMeshQuery::new(Arc::new(mesh.clone()), 64);
     let f = QueryFilter::default();
     (0..n).map(|_| (q.find_random_point(&f, &mut rng).unwrap(), q.find_random_point(&f, &mut rng).unwrap())).collect()
 }

@@ -172,6 +172,50 @@ namespace Tessera
             return poly;
         }
 
+        /// <summary>Closest point on a polygon; over is true when pos lies over it in XZ.</summary>
+        public TessVec3 ClosestPointOnPoly(ulong poly, TessVec3 pos, out bool over)
+        {
+            TessVec3 p;
+            byte o;
+            Status.Check(NativeMethods.tess_navmesh_query_closest_point_on_poly(Q, poly, pos, &p, &o));
+            over = o != 0;
+            return p;
+        }
+
+        /// <summary>Surface height of a polygon at pos (throws NOT_FOUND when pos is not over it).</summary>
+        public float PolyHeight(ulong poly, TessVec3 pos)
+        {
+            float h;
+            Status.Check(NativeMethods.tess_navmesh_query_poly_height(Q, poly, pos, &h));
+            return h;
+        }
+
+        /// <summary>Polygons reachable from start whose portals come within radius of center.</summary>
+        public TessPolyCost[] FindPolysAroundCircle(ulong start, TessVec3 center, float radius, QueryFilter filter)
+        {
+            var outp = new TessPolyCost[path.Length];
+            uint n;
+            fixed (TessPolyCost* o = outp)
+            {
+                Status.Check(NativeMethods.tess_navmesh_query_find_polys_around_circle(Q, start, center, radius, &filter.raw, o, (uint)outp.Length, &n));
+            }
+            Array.Resize(ref outp, (int)Math.Min(n, (uint)outp.Length));
+            return outp;
+        }
+
+        /// <summary>A random point within radius of center, on polygons reachable from start.</summary>
+        public ulong FindRandomPointAroundCircle(ulong start, TessVec3 center, float radius, QueryFilter filter, Rng rng, out TessVec3 point)
+        {
+            ulong poly;
+            TessVec3 p;
+            fixed (TessRng* s = &rng.state)
+            {
+                Status.Check(NativeMethods.tess_navmesh_query_find_random_point_around_circle(Q, start, center, radius, &filter.raw, s, &poly, &p));
+            }
+            point = p;
+            return poly;
+        }
+
         public PolyPath FindPath(ulong start, ulong end, TessVec3 startPos, TessVec3 endPos, QueryFilter filter)
         {
             uint n;

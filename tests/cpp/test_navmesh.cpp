@@ -71,6 +71,19 @@ int main() {
     }
     CHECK(reached > 10);
 
+    // Closest point, height and random points in a circle on the unit-square mesh.
+    tess::NavMeshQuery small(original, 16);
+    uint64_t square = original.poly_ref(0);
+    bool over = true;
+    TessVec3 cp = small.closest_point_on_poly(square, TessVec3{2, 0, 0.5f}, &over);
+    CHECK(!over);
+    CHECK_NEAR(cp.x, 1.0, 1e-6);
+    CHECK_NEAR(small.poly_height(square, TessVec3{0.5f, 3, 0.5f}), 0.0, 1e-6);
+    for (int i = 0; i < 20; i++) {
+        tess::NearestPoly r = small.random_point_around_circle(square, TessVec3{0.5f, 0, 0.5f}, 0.3f, &rng);
+        CHECK(std::hypot(r.point.x - 0.5, r.point.z - 0.5) <= 0.3 + 1e-5);
+    }
+
     // Blob round trip through a second mesh.
     tess::NavMesh back = tess::NavMesh::load(mesh.save());
     CHECK(back.poly_count() == 118);

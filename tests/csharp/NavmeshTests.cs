@@ -109,6 +109,16 @@ namespace Tessera.Tests
                 Check.Near(q.DistanceToWall(poly, V(0.5f, 0, 0.3f), 5, filter), 0.3, 1e-5, "distance to wall");
                 var moved = q.MoveAlongSurface(poly, V(0.5f, 0, 0.5f), V(0.5f, 0, -4), filter);
                 Check.Near(moved.z, 0, 1e-5, "slides along the wall");
+                bool over;
+                var cp = q.ClosestPointOnPoly(poly, V(-1, 5, 0.5f), out over);
+                Check.True(!over && Math.Abs(cp.x) < 1e-6 && Math.Abs(cp.z - 0.5) < 1e-6, "closest point on the boundary");
+                Check.Near(q.PolyHeight(poly, V(0.3f, 9, 0.3f)), 0, 1e-6, "height");
+                Check.Throws(() => q.PolyHeight(poly, V(3, 0, 3)), NativeMethods.TESS_NOT_FOUND, "height off the polygon");
+                Check.True(q.FindPolysAroundCircle(poly, V(0.5f, 0, 0.5f), 2, filter).Length == 1, "one polygon around");
+                var rng = new Rng(3);
+                TessVec3 rp;
+                q.FindRandomPointAroundCircle(poly, V(0.5f, 0, 0.5f), 0.25f, filter, rng, out rp);
+                Check.True((rp.x - 0.5) * (rp.x - 0.5) + (rp.z - 0.5) * (rp.z - 0.5) <= 0.0626, "random point in the circle");
                 Check.Status(NativeMethods.tess_navmesh_query_new(mesh.Ptr, 0, null), Check.FailedWith(NativeMethods.TESS_NULL_PARAM), "NULL out");
                 TessNavMeshQuery* raw;
                 Check.Status(NativeMethods.tess_navmesh_query_new(mesh.Ptr, 0, &raw), Check.FailedWith(NativeMethods.TESS_INVALID_PARAM), "max_nodes 0");

@@ -138,6 +138,21 @@ public:
         check(tess_navmesh_query_find_nearest_poly(q_.get(), center, half_extents, &f.raw, &r.poly, &r.point));
         return r;
     }
+    /// Closest point on a polygon; `over` tells whether `pos` lies over it in XZ.
+    TessVec3 closest_point_on_poly(uint64_t poly, TessVec3 pos, bool *over = nullptr) {
+        TessVec3 p{};
+        uint8_t o = 0;
+        check(tess_navmesh_query_closest_point_on_poly(q_.get(), poly, pos, &p, &o));
+        if (over) *over = o != 0;
+        return p;
+    }
+    NearestPoly random_point_around_circle(uint64_t start, TessVec3 center, float radius, TessRng *rng,
+                                           const QueryFilter &f = QueryFilter()) {
+        NearestPoly r;
+        check(tess_navmesh_query_find_random_point_around_circle(q_.get(), start, center, radius, &f.raw, rng, &r.poly,
+                                                                 &r.point));
+        return r;
+    }
     float poly_height(uint64_t poly, TessVec3 pos) {
         float h = 0;
         check(tess_navmesh_query_poly_height(q_.get(), poly, pos, &h));
