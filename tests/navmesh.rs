@@ -7,6 +7,9 @@ use std::sync::Arc;
 use tessera::navmesh::*;
 use tessera::random::Rng;
 
+/// A start and an end, each as (polygon, point).
+type Pair = ((u32, [f32; 3]), (u32, [f32; 3]));
+
 const MESHES: [&str; 3] = ["dungeon", "nav_test", "undulating"];
 
 fn obj_text(name: &str) -> String {
@@ -78,7 +81,7 @@ fn xz_len(points: &[[f32; 3]]) -> f32 {
 }
 
 /// Seeded random (poly, point) pairs, polygons chosen uniformly by index and points inside by rejection.
-fn random_pairs(mesh: &NavMesh, seed: u64, n: usize) -> Vec<((u32, [f32; 3]), (u32, [f32; 3]))> {
+fn random_pairs(mesh: &NavMesh, seed: u64, n: usize) -> Vec<Pair> {
     let mut rng = Rng::new(seed);
     let q = NavMeshQuery::new(Arc::new(mesh.clone()), 64);
     let f = QueryFilter::default();
@@ -266,7 +269,7 @@ fn out_of_nodes_is_reported() {
 fn concurrent_queries_match_serial() {
     let mesh = load("dungeon");
     let pairs = random_pairs(&mesh, 3, 200);
-    let run = |mesh: Arc<NavMesh>, pairs: &[((u32, [f32; 3]), (u32, [f32; 3]))]| {
+    let run = |mesh: Arc<NavMesh>, pairs: &[Pair]| {
         let mut q = NavMeshQuery::new(mesh, 2048);
         let f = QueryFilter::default();
         let (mut path, mut sp) = (Vec::new(), Vec::new());

@@ -545,18 +545,17 @@ impl NavMesh {
             label += 1;
         }
         let mut first = vec![0u32; label as usize + 1];
-        for p in 0..self.poly_count() as usize {
-            first[comp[p] as usize + 1] += 1;
+        for &c in comp.iter().take(self.poly_count() as usize) {
+            first[c as usize + 1] += 1;
         }
         for c in 0..label as usize {
             first[c + 1] += first[c];
         }
         let mut fill = first.clone();
         let mut polys = vec![0u32; self.poly_count() as usize];
-        for p in 0..self.poly_count() as usize {
-            let c = comp[p] as usize;
-            polys[fill[c] as usize] = p as u32;
-            fill[c] += 1;
+        for (p, &c) in comp.iter().enumerate().take(self.poly_count() as usize) {
+            polys[fill[c as usize] as usize] = p as u32;
+            fill[c as usize] += 1;
         }
         self.component = comp;
         self.comp_first = first;

@@ -34,7 +34,8 @@ pub(crate) fn build(vertices: &[Vec3], indices: &[u32], areas: &[u8], s: &SoupSe
     if !areas.is_empty() && areas.len() != ntris {
         return Err(bad(format!("{} areas for {ntris} triangles", areas.len())));
     }
-    if !(s.weld_distance.is_finite() && s.weld_distance >= 0.0) || !s.max_slope_degrees.is_finite() {
+    let weld_ok = s.weld_distance.is_finite() && s.weld_distance >= 0.0;
+    if !weld_ok || !s.max_slope_degrees.is_finite() {
         return Err(bad("weld_distance and max_slope_degrees must be finite, weld_distance >= 0"));
     }
     if !(3..=super::MAX_POLY_VERTS as u32).contains(&s.max_poly_verts) {
