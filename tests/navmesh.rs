@@ -679,7 +679,8 @@ fn bad_meshes_are_rejected_naming_the_polygon() {
     let mut nan = sq;
     nan[2][0] = f32::NAN;
     let e = NavMesh::build(&MeshInput { vertices: &nan, indices: &[0, 1, 2, 3], poly_sizes: &[4], ..Default::default() }).unwrap_err();
-    assert_eq!(e.kind, BuildErrorKind::NonFinite);
+    assert_eq!((e.kind, e.polygon), (BuildErrorKind::NonFinite, Some(0)));
+    assert!(e.message.contains("polygon 0"));
     assert_eq!(NavMesh::from_obj("v 0 0\n").unwrap_err().kind, BuildErrorKind::Parse);
     assert_eq!(NavMesh::from_obj("v 0 0 0\nf 1 2\n").unwrap_err().kind, BuildErrorKind::Parse);
     // A whole mesh wound the other way is accepted and normalised.

@@ -230,11 +230,6 @@ impl NavMesh {
         if !input.flags.is_empty() && input.flags.len() != npolys {
             return Err(BuildError::new(BadInput, None, format!("{} flags for {npolys} polygons", input.flags.len())));
         }
-        for (i, v) in input.vertices.iter().enumerate() {
-            if !v.iter().all(|c| c.is_finite()) {
-                return Err(BuildError::new(NonFinite, None, format!("vertex {i} is not finite: {v:?}")));
-            }
-        }
         let mut poly_first = Vec::with_capacity(npolys + 1);
         let mut total = 0usize;
         poly_first.push(0u32);
@@ -276,6 +271,13 @@ impl NavMesh {
                     ));
                 }
             }
+            if let Some(&i) = idx.iter().find(|&&i| !input.vertices[i as usize].iter().all(|c| c.is_finite())) {
+                return Err(BuildError::new(
+                    NonFinite,
+                    Some(p as u32),
+                    format!("polygon {p} uses vertex {i}, which is not finite: {:?}", input.vertices[i as usize]),
+                ));
+            }
             for (a, &i) in idx.iter().enumerate() {
                 if idx[a + 1..].contains(&i) {
                     return Err(BuildError::new(Degenerate, Some(p as u32), format!("polygon {p} repeats vertex {i}")));
@@ -315,6 +317,9 @@ impl NavMesh {
                     ));
                 }
             }
+        }
+        if let Some((i, v)) = input.vertices.iter().enumerate().find(|(_, v)| !v.iter().all(|c| c.is_finite())) {
+            return Err(BuildError::new(NonFinite, None, format!("vertex {i} (unused) is not finite: {v:?}")));
         }
         // Normalise to the Recast winding (positive tri_area_2d of consecutive corners).
         let mut poly_verts = input.indices.to_vec();

@@ -108,6 +108,7 @@ static void test_build_errors(void) {
     verts[5].y = NAN;
     m = build(idx, 28, sizes, 7, &st);
     CHECK_STATUS(st, FAILED_WITH(TESS_INVALID_PARAM));
+    CHECK(last_error_contains("polygon 0 uses vertex 5"));
     verts[5].y = INFINITY;
     m = build(idx, 28, sizes, 7, &st);
     CHECK_STATUS(st, FAILED_WITH(TESS_INVALID_PARAM));
