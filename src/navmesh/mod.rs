@@ -421,6 +421,21 @@ impl NavMesh {
                 detail_first.push(acc);
             }
         }
+        // Bounds cover the detail surface too.
+        let mut bounds = bounds;
+        if let Some(d) = input.detail {
+            for p in 0..npolys {
+                for t in &d.triangles[detail_first[p] as usize..detail_first[p + 1] as usize] {
+                    for &i in t {
+                        let v = d.vertices[i as usize];
+                        for k in 0..3 {
+                            bounds[p].0[k] = bounds[p].0[k].min(v[k]);
+                            bounds[p].1[k] = bounds[p].1[k].max(v[k]);
+                        }
+                    }
+                }
+            }
+        }
         // Boundary vertices.
         let mut corner = vec![false; nverts];
         for p in 0..npolys {
@@ -831,7 +846,15 @@ impl NavMesh {
         let mut best_d = f32::MAX;
         let mut buf = [[0.0f32; 3]; MAX_POLY_VERTS];
         self.bvh.query(min, max, |p| {
-            if !pass(p) {
+            // Lower bound: the squared distance from the centre to the polygon's bounds
+            // (its surface, detail included, lies inside them).
+            let (lo, hi) = self.bounds[p as usize];
+            let mut bound = 0.0f32;
+            for k in 0..3 {
+                let e = (lo[k] - center[k]).max(center[k] - hi[k]).max(0.0);
+                bound += e * e;
+            }
+            if bound >= best_d || !pass(p) {
                 return;
             }
             let n = self.corners_into(p, &mut buf);

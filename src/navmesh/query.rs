@@ -156,8 +156,8 @@ pub struct NavMeshQuery {
     mesh: Arc<NavMesh>,
     max_nodes: usize,
     nodes: Vec<Node>,
-    node_of: Vec<u32>,
-    stamp_of: Vec<u32>,
+    /// Per mesh node: (stamp, node index); the index is valid when the stamp is current.
+    slot: Vec<(u32, u32)>,
     stamp: u32,
     heap: Vec<(f32, u32)>,
     sliced: Sliced,
@@ -180,8 +180,7 @@ impl NavMeshQuery {
         let n = mesh.node_count() as usize;
         NavMeshQuery {
             nodes: Vec::with_capacity(max_nodes),
-            node_of: vec![NONE; n],
-            stamp_of: vec![0; n],
+            slot: vec![(0, NONE); n],
             stamp: 0,
             heap: Vec::with_capacity(max_nodes),
             sliced: Sliced {
@@ -219,14 +218,15 @@ impl NavMeshQuery {
         self.heap.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.stamp_of.iter_mut().for_each(|s| *s = 0);
+            self.slot.iter_mut().for_each(|s| s.0 = 0);
             self.stamp = 1;
         }
     }
 
     #[inline]
     fn find_node(&self, poly: u32) -> Option<u32> {
-        (self.stamp_of[poly as usize] == self.stamp).then(|| self.node_of[poly as usize])
+        let (stamp, index) = self.slot[poly as usize];
+        (stamp == self.stamp).then_some(index)
     }
 
     #[inline]
@@ -239,8 +239,7 @@ impl NavMeshQuery {
         }
         let i = self.nodes.len() as u32;
         self.nodes.push(Node { pos: [0.0; 3], cost: 0.0, total: 0.0, parent: NONE, poly, state: 0, heap: NONE });
-        self.stamp_of[poly as usize] = self.stamp;
-        self.node_of[poly as usize] = i;
+        self.slot[poly as usize] = (self.stamp, i);
         Some(i)
     }
 
