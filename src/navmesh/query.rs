@@ -1147,7 +1147,8 @@ impl NavMeshQuery {
     /// A random point within `radius` of `center` (XZ) on polygons reachable
     /// from `start_ref` inside the circle: a polygon is picked by area among
     /// those found, a point in it uniformly, and points outside the circle
-    /// are rejected (up to 64 tries, then the nearest accepted fallback is the centre's polygon point).
+    /// are rejected. After 64 rejections (a circle much smaller than its
+    /// polygons) the closest point to `center` on `start_ref` is returned.
     ///
     /// # Errors
     /// `InvalidPoly`, `InvalidParam`.
