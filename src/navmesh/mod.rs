@@ -424,13 +424,12 @@ impl NavMesh {
         // Bounds cover the detail surface too.
         let mut bounds = bounds;
         if let Some(d) = input.detail {
-            for p in 0..npolys {
+            for (p, b) in bounds.iter_mut().enumerate() {
                 for t in &d.triangles[detail_first[p] as usize..detail_first[p + 1] as usize] {
                     for &i in t {
-                        let v = d.vertices[i as usize];
-                        for k in 0..3 {
-                            bounds[p].0[k] = bounds[p].0[k].min(v[k]);
-                            bounds[p].1[k] = bounds[p].1[k].max(v[k]);
+                        for (k, &c) in d.vertices[i as usize].iter().enumerate() {
+                            b.0[k] = b.0[k].min(c);
+                            b.1[k] = b.1[k].max(c);
                         }
                     }
                 }
