@@ -133,6 +133,8 @@ pub fn point_in_poly_2d(p: Vec3, verts: &[Vec3]) -> bool {
 /// segment indices are the entering and leaving edges (-1 for none).
 pub fn intersect_segment_poly_2d(p0: Vec3, p1: Vec3, verts: &[Vec3]) -> Option<(f32, f32, i32, i32)> {
     const EPS: f32 = 1e-6;
+    /// Distance (world units) within which a segment running along an edge counts as on it.
+    const GRAZE: f32 = 1e-4;
     let (mut tmin, mut tmax) = (0.0f32, 1.0f32);
     let (mut seg_min, mut seg_max) = (-1i32, -1i32);
     let dir = sub(p1, p0);
@@ -143,10 +145,18 @@ pub fn intersect_segment_poly_2d(p0: Vec3, p1: Vec3, verts: &[Vec3]) -> Option<(
         let diff = sub(p0, verts[j]);
         let num = perp_2d(edge, diff);
         let den = perp_2d(dir, edge);
-        let elen = (edge[0] * edge[0] + edge[2] * edge[2]).sqrt();
-        if den.abs() < EPS * elen.max(1.0) * (dir[0] * dir[0] + dir[2] * dir[2]).sqrt().max(1.0) {
-            // Parallel: inside (or grazing along the edge, within float noise) or outside.
-            if num < -1e-5 * elen {
+        // Squared distances of both ends from the edge line, times |edge|^2 (no square roots).
+        let elen2 = edge[0] * edge[0] + edge[2] * edge[2];
+        let g2 = GRAZE * GRAZE * elen2;
+        let num1 = perp_2d(edge, sub(p1, verts[j]));
+        if num * num <= g2 && num1 * num1 <= g2 {
+            // The segment runs along this edge (within float noise): it stays inside its half-plane.
+            j = i;
+            continue;
+        }
+        if den * den < EPS * EPS * elen2.max(1.0) * (dir[0] * dir[0] + dir[2] * dir[2]).max(1.0) {
+            // Parallel: inside or outside the half-plane.
+            if num < 0.0 && num * num > g2 {
                 return None;
             }
             j = i;

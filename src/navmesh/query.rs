@@ -784,6 +784,7 @@ impl NavMeshQuery {
         let mesh = &*self.mesh;
         let mut hit = RaycastHit { t: 0.0, normal: [0.0; 3], visited: 0 };
         let mut cur = start_ref;
+        let mut prev = NO_POLY;
         let mut buf = [[0.0f32; 3]; MAX_POLY_VERTS];
         // A ray can re-enter no polygon; this bound only guards against float cycles.
         let guard = mesh.poly_count() as usize + 1;
@@ -805,34 +806,67 @@ impl NavMeshQuery {
             }
             let e = smax as usize;
             let neis = mesh.poly_neighbours(cur);
-            let mut nei = neis[e];
-            if nei == NO_POLY || !filter.passes(mesh.flags(nei)) {
-                // Leaving exactly through a corner: the edge on the other side of that corner may be open.
-                let x = lerp(start, end, tmax);
-                let tol = 1e-4f32 * 1e-4;
-                let alt = if geom::dist_sqr_2d(x, buf[(e + 1) % nv]) <= tol {
-                    Some((e + 1) % nv)
-                } else if geom::dist_sqr_2d(x, buf[e]) <= tol {
-                    Some((e + nv - 1) % nv)
-                } else {
-                    None
-                };
-                if let Some(a) = alt {
-                    if neis[a] != NO_POLY && filter.passes(mesh.flags(neis[a])) {
-                        nei = neis[a];
+            let open = |n: u32| n != NO_POLY && n != prev && filter.passes(mesh.flags(n));
+            // Leaving exactly through a corner: every polygon round that corner is a candidate;
+            // take the one in which the ray goes on furthest.
+            let x = lerp(start, end, tmax);
+            let tol = 1e-4f32 * 1e-4;
+            let corner = if geom::dist_sqr_2d(x, buf[(e + 1) % nv]) <= tol {
+                Some(mesh.poly_indices(cur)[(e + 1) % nv])
+            } else if geom::dist_sqr_2d(x, buf[e]) <= tol {
+                Some(mesh.poly_indices(cur)[e])
+            } else {
+                None
+            };
+            let mut nei = if open(neis[e]) { neis[e] } else { NO_POLY };
+            if let Some(v) = corner {
+                let mut best = if nei == NO_POLY { tmax } else { self.ray_reach(nei, start, end) };
+                let mut fan = [NO_POLY; 16];
+                let mut count = 0usize;
+                fan[0] = cur;
+                count += 1;
+                let mut k = 0;
+                while k < count {
+                    let p = fan[k];
+                    k += 1;
+                    let idx = mesh.poly_indices(p);
+                    let pn = mesh.poly_neighbours(p);
+                    let m = idx.len();
+                    for (s, &n) in pn.iter().enumerate() {
+                        let touches = idx[s] == v || idx[(s + 1) % m] == v;
+                        if !touches || n == NO_POLY || fan[..count].contains(&n) || count == fan.len() {
+                            continue;
+                        }
+                        fan[count] = n;
+                        count += 1;
+                        if open(n) {
+                            let r = self.ray_reach(n, start, end);
+                            if r > best + 1e-6 {
+                                best = r;
+                                nei = n;
+                            }
+                        }
                     }
                 }
             }
-            if nei == NO_POLY || !filter.passes(mesh.flags(nei)) {
+            if nei == NO_POLY {
                 let (va, vb) = (buf[e], buf[(e + 1) % nv]);
                 let (dx, dz) = (vb[0] - va[0], vb[2] - va[2]);
                 let len = (dx * dx + dz * dz).sqrt().max(1e-12);
                 hit.normal = [dz / len, 0.0, -dx / len];
                 return Ok(hit);
             }
+            prev = cur;
             cur = nei;
         }
         Ok(hit)
+    }
+
+    /// How far (segment parameter) the ray start→end runs inside polygon `poly` (f32::MIN when it misses it).
+    fn ray_reach(&self, poly: u32, start: Vec3, end: Vec3) -> f32 {
+        let mut scratch = [[0.0f32; 3]; MAX_POLY_VERTS];
+        let n = self.mesh.corners_into(poly, &mut scratch);
+        geom::intersect_segment_poly_2d(start, end, &scratch[..n]).map_or(f32::MIN, |r| r.1)
     }
 
     /// Moves from `start` (on `start_ref`) towards `end`, sliding along
