@@ -42,8 +42,6 @@ impl Hasher for FxHasher {
 
 type P = [f64; 3];
 const NONE: u32 = u32::MAX;
-/// Distance tolerance (world units) for side tests and snapping.
-const EPS: f64 = 1e-6;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
@@ -89,7 +87,9 @@ pub(crate) struct Scratch {
     root_stamp: Vec<u32>,
     stamp: u32,
     points: Vec<P>,
-    /// Nodes generated so far (polygon, root, interval bits): exact repeats are dropped.
+    /// Distance tolerance for side tests and snapping: a few f32 ulps of the mesh's largest coordinate.
+    eps: f64,
+    /// Nodes generated so far (polygon, cost, root, interval bits): exact repeats are dropped.
     seen: HashSet<[u64; 4], BuildHasherDefault<FxHasher>>,
 }
 
@@ -127,13 +127,14 @@ fn side(a: P, b: P, c: P) -> f64 {
 
 /// Clips s ∈ [lo, hi] on segment p→q to `sign * side(a, b, X) >= 0`.
 #[inline]
-fn clip(p: P, q: P, a: P, b: P, sign: f64, lo: &mut f64, hi: &mut f64) {
+#[allow(clippy::too_many_arguments)]
+fn clip(p: P, q: P, a: P, b: P, sign: f64, lo: &mut f64, hi: &mut f64, eps: f64) {
     let mut f0 = sign * side(a, b, p);
     let mut f1 = sign * side(a, b, q);
-    if f0.abs() <= EPS {
+    if f0.abs() <= eps {
         f0 = 0.0;
     }
-    if f1.abs() <= EPS {
+    if f1.abs() <= eps {
         f1 = 0.0;
     }
     if f0 >= 0.0 && f1 >= 0.0 {
@@ -172,14 +173,14 @@ fn reflect(t: P, a: P, b: P) -> P {
 }
 
 /// Shortest root → interval → target distance (admissible heuristic).
-fn heuristic(root: P, l: P, r: P, t: P) -> f64 {
+fn heuristic(root: P, l: P, r: P, t: P, eps: f64) -> f64 {
     let sr = side(r, l, root);
-    if sr.abs() <= EPS {
+    if sr.abs() <= eps {
         return d2(root, t);
     }
     let st = side(r, l, t);
     let t = if st * sr > 0.0 { reflect(t, r, l) } else { t };
-    if side(root, r, t) >= -EPS && side(root, l, t) <= EPS {
+    if side(root, r, t) >= -eps && side(root, l, t) <= eps {
         d2(root, t)
     } else {
         (d2(root, l) + d2(l, t)).min(d2(root, r) + d2(r, t))
@@ -197,6 +198,10 @@ impl Scratch {
             root_stamp: vec![0; mesh.vertices().len()],
             stamp: 0,
             points: Vec::with_capacity(64),
+            eps: {
+                let m = mesh.vertices().iter().flat_map(|v| v.iter()).fold(1.0f32, |a, &c| a.max(c.abs()));
+                (f64::from(m) * 2.4e-7).max(1e-6)
+            },
             seen: HashSet::with_capacity_and_hasher(cap, BuildHasherDefault::default()),
         }
     }
@@ -303,11 +308,14 @@ impl Scratch {
         }
         if !node.is_final {
             let key = |p: P| ((p[0] as f32).to_bits() as u64) << 32 | (p[2] as f32).to_bits() as u64;
-            if !self.seen.insert([u64::from(node.next), key(node.root), key(node.l), key(node.r)]) {
+            // The cost is part of the key: a repeat reached more cheaply must not be dropped
+            // (the dearer copy would then be pruned by its root's better cost).
+            let tag = u64::from(node.next) << 32 | u64::from((node.g as f32).to_bits());
+            if !self.seen.insert([tag, key(node.root), key(node.l), key(node.r)]) {
                 return;
             }
         }
-        let h = if node.is_final { 0.0 } else { heuristic(node.root, node.l, node.r, target) };
+        let h = if node.is_final { 0.0 } else { heuristic(node.root, node.l, node.r, target, self.eps) };
         let id = self.nodes.len() as u32;
         self.nodes.push(node);
         self.heap.push(Item { f: node.g + h, g: node.g, node: id });
@@ -324,14 +332,15 @@ impl Scratch {
             pts[k] = p64(mesh.vert(v));
         }
         let e = node.entry as usize;
+        let eps = self.eps;
         let (mut root, mut root_v, mut g) = (node.root, node.root_v, node.g);
-        let collinear = side(node.r, node.l, root).abs() <= EPS;
+        let collinear = side(node.r, node.l, root).abs() <= eps;
         let mut all_visible = false;
         if collinear {
             all_visible = true;
-            if dist_point_seg(root, node.l, node.r) > EPS {
+            if dist_point_seg(root, node.l, node.r) > eps {
                 // The root sees the interval edge-on: only a turn at a corner end leads into `q`.
-                let corner = |p: P, v: u32| v != NONE && mesh.is_boundary_vertex(v) && d2(p, p64(mesh.vert(v))) <= EPS;
+                let corner = |p: P, v: u32| v != NONE && mesh.is_boundary_vertex(v) && d2(p, p64(mesh.vert(v))) <= eps;
                 let (dl, dr) = (d2(root, node.l), d2(root, node.r));
                 let mut ends = [(dl, node.l, node.lv), (dr, node.r, node.rv)];
                 if dr < dl {
@@ -352,7 +361,7 @@ impl Scratch {
             }
         }
         if q == end {
-            let (cost, turn) = if all_visible || (side(root, node.r, target) >= -EPS && side(root, node.l, target) <= EPS) {
+            let (cost, turn) = if all_visible || (side(root, node.r, target) >= -eps && side(root, node.l, target) <= eps) {
                 (g + d2(root, target), None)
             } else if side(root, node.l, target) > 0.0 {
                 (g + d2(root, node.l) + d2(node.l, target), Some(node.l))
@@ -387,7 +396,7 @@ impl Scratch {
             let entry = mesh.edge_twin(q, j) as u8;
             if all_visible {
                 // Edges through the root itself only continue the fan round a corner.
-                if dist_point_seg(root, p, qq) <= EPS && !(root_v != NONE && mesh.is_boundary_vertex(root_v)) {
+                if dist_point_seg(root, p, qq) <= eps && !(root_v != NONE && mesh.is_boundary_vertex(root_v)) {
                     continue;
                 }
                 self.emit(p, qq, pv, qv, 0.0, 1.0, root, root_v, g, nei, entry, id, target, result);
@@ -395,21 +404,21 @@ impl Scratch {
             }
             // Observable part: inside the cone root→r (right) .. root→l (left).
             let (mut lo, mut hi) = (0.0, 1.0);
-            clip(p, qq, root, node.r, 1.0, &mut lo, &mut hi);
-            clip(p, qq, root, node.l, -1.0, &mut lo, &mut hi);
+            clip(p, qq, root, node.r, 1.0, &mut lo, &mut hi, eps);
+            clip(p, qq, root, node.l, -1.0, &mut lo, &mut hi, eps);
             self.emit(p, qq, pv, qv, lo, hi, root, root_v, g, nei, entry, id, target, result);
             // Non-observable parts: turn around a corner at an interval end.
-            if node.rv != NONE && mesh.is_boundary_vertex(node.rv) && d2(node.r, p64(mesh.vert(node.rv))) <= EPS {
+            if node.rv != NONE && mesh.is_boundary_vertex(node.rv) && d2(node.r, p64(mesh.vert(node.rv))) <= eps {
                 let (mut lo, mut hi) = (0.0, 1.0);
-                clip(p, qq, root, node.r, -1.0, &mut lo, &mut hi);
+                clip(p, qq, root, node.r, -1.0, &mut lo, &mut hi, eps);
                 let g2 = g + d2(root, node.r);
                 if hi - lo > 0.0 && self.root_ok(node.rv, g2) {
                     self.emit(p, qq, pv, qv, lo, hi, node.r, node.rv, g2, nei, entry, id, target, result);
                 }
             }
-            if node.lv != NONE && mesh.is_boundary_vertex(node.lv) && d2(node.l, p64(mesh.vert(node.lv))) <= EPS {
+            if node.lv != NONE && mesh.is_boundary_vertex(node.lv) && d2(node.l, p64(mesh.vert(node.lv))) <= eps {
                 let (mut lo, mut hi) = (0.0, 1.0);
-                clip(p, qq, root, node.l, 1.0, &mut lo, &mut hi);
+                clip(p, qq, root, node.l, 1.0, &mut lo, &mut hi, eps);
                 let g2 = g + d2(root, node.l);
                 if hi - lo > 0.0 && self.root_ok(node.lv, g2) {
                     self.emit(p, qq, pv, qv, lo, hi, node.l, node.lv, g2, nei, entry, id, target, result);
@@ -453,12 +462,13 @@ impl Scratch {
         target: P,
         result: &mut super::PathResult,
     ) {
+        let eps = self.eps;
         let len = d2(p, q);
-        if hi <= lo || (hi - lo) * len <= EPS {
+        if hi <= lo || (hi - lo) * len <= eps {
             return;
         }
-        let (r, rv) = if lo * len <= EPS { (p, pv) } else { (lerp(p, q, lo), NONE) };
-        let (l, lv) = if (1.0 - hi) * len <= EPS { (q, qv) } else { (lerp(p, q, hi), NONE) };
+        let (r, rv) = if lo * len <= eps { (p, pv) } else { (lerp(p, q, lo), NONE) };
+        let (l, lv) = if (1.0 - hi) * len <= eps { (q, qv) } else { (lerp(p, q, hi), NONE) };
         self.push(Node { root, root_v, l, r, lv, rv, next, entry, g, parent, is_final: false }, target, result);
     }
 }

@@ -785,12 +785,32 @@ impl NavMeshQuery {
         let mut hit = RaycastHit { t: 0.0, normal: [0.0; 3], visited: 0 };
         let mut cur = start_ref;
         let mut prev = NO_POLY;
+        let mut rescued = false;
         let mut buf = [[0.0f32; 3]; MAX_POLY_VERTS];
         // A ray can re-enter no polygon; this bound only guards against float cycles.
         let guard = mesh.poly_count() as usize + 1;
         while cur != NO_POLY && hit.visited <= guard {
             let nv = mesh.corners_into(cur, &mut buf);
             let Some((_tmin, tmax, _smin, smax)) = geom::intersect_segment_poly_2d(start, end, &buf[..nv]) else {
+                if hit.visited == 0 && !rescued {
+                    rescued = true;
+                    // The start lies on the start polygon's boundary and the ray leaves it at
+                    // once: continue in the neighbour (sharing that boundary) where it goes furthest.
+                    let mut best = (NO_POLY, 0.0f32);
+                    for &n in mesh.poly_neighbours(cur) {
+                        if n != NO_POLY && n != prev && filter.passes(mesh.flags(n)) {
+                            let r = self.ray_reach(n, start, end);
+                            if r > best.1 {
+                                best = (n, r);
+                            }
+                        }
+                    }
+                    if best.0 != NO_POLY {
+                        prev = cur;
+                        cur = best.0;
+                        continue;
+                    }
+                }
                 return Ok(hit);
             };
             if tmax > hit.t {
