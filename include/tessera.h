@@ -56,6 +56,41 @@
 #define TESS_POOL_MAX_POOLS 1023
 
 /**
+ * Straight-path option: add a vertex where the path enters another area.
+ */
+#define TESS_STRAIGHTPATH_AREA_CROSSINGS 1
+
+/**
+ * Straight-path option: add a vertex at every portal crossing.
+ */
+#define TESS_STRAIGHTPATH_ALL_CROSSINGS 2
+
+/**
+ * Straight-path point flag: the start point.
+ */
+#define TESS_STRAIGHTPATH_START 1
+
+/**
+ * Straight-path point flag: the end point.
+ */
+#define TESS_STRAIGHTPATH_END 2
+
+/**
+ * Straight-path point flag: the start of an off-mesh connection.
+ */
+#define TESS_STRAIGHTPATH_OFFMESH 4
+
+/**
+ * Number of area ids (entries of `TessQueryFilter::area_cost`).
+ */
+#define TESS_NAVMESH_MAX_AREAS 64
+
+/**
+ * Most corners of one polygon.
+ */
+#define TESS_NAVMESH_MAX_POLY_VERTS 32
+
+/**
  * Algorithm: A* expanding every cell.
  */
 #define TESS_GRID_ALGO_ASTAR 0
@@ -232,6 +267,26 @@ typedef struct TessGridMap TessGridMap;
 typedef struct TessGridQuery TessGridQuery;
 
 /**
+ * An immutable navigation mesh: convex polygons with areas and flags,
+ * neighbour links, off-mesh connections, a BVH.
+ *
+ * Ownership: created by `tess_navmesh_new`, `_from_obj`, `_from_triangles`
+ * or `_load`; each `tess_navmesh_shared_clone` adds a reference; every
+ * reference is released with `tess_navmesh_free`. Query objects keep the
+ * mesh alive on their own.
+ * Thread-safety: immutable; use from any number of threads at once.
+ */
+typedef struct TessNavMesh TessNavMesh;
+
+/**
+ * Per-thread query object with its node pool and scratch, allocated at creation.
+ *
+ * Ownership: created by `tess_navmesh_query_new`, freed by `tess_navmesh_query_free`.
+ * Thread-safety: one thread at a time per query; create one per thread.
+ */
+typedef struct TessNavMeshQuery TessNavMeshQuery;
+
+/**
  * A pool of fixed-size, aligned raw slots. Elements are named by `uint64_t`
  * handles: generation in the high 32 bits (odd, never 0), the pool's tag and
  * the slot in the low 32 bits, so a stale, double-freed or foreign handle
@@ -333,6 +388,170 @@ typedef struct TessPoolStats {
 } TessPoolStats;
 
 /**
+ * Which polygons a query may use and what each area costs.
+ *
+ * Ownership: a plain value owned by the caller; initialise with `tess_query_filter_init`.
+ * Thread-safety: a value; read-only during a call.
+ */
+typedef struct TessQueryFilter {
+  /**
+   * A polygon passes if it has at least one of these flags…
+   */
+  uint16_t include_flags;
+  /**
+   * …and none of these.
+   */
+  uint16_t exclude_flags;
+  /**
+   * Reserved; keep zero.
+   */
+  uint32_t reserved;
+  /**
+   * Cost multiplier per area id (finite, >= 0).
+   */
+  float area_cost[64];
+} TessQueryFilter;
+
+/**
+ * A 3D vector or point: x, y, z in world units (Y up, right-handed).
+ */
+typedef struct TessVec3 {
+  /**
+   * X component.
+   */
+  float x;
+  /**
+   * Y component (up).
+   */
+  float y;
+  /**
+   * Z component.
+   */
+  float z;
+} TessVec3;
+
+/**
+ * An off-mesh connection (jump, ladder, door) between two points.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a value.
+ */
+typedef struct TessOffMeshConnection {
+  /**
+   * Start point.
+   */
+  struct TessVec3 start;
+  /**
+   * End point.
+   */
+  struct TessVec3 end;
+  /**
+   * Snap radius of the endpoints (> 0, world units).
+   */
+  float radius;
+  /**
+   * Traversal cost; negative means the 3D distance.
+   */
+  float cost;
+  /**
+   * 1: usable both ways; 0: start to end only.
+   */
+  uint8_t bidirectional;
+  /**
+   * Area id (< 64).
+   */
+  uint8_t area;
+  /**
+   * Flag bits.
+   */
+  uint16_t flags;
+} TessOffMeshConnection;
+
+/**
+ * Triangle-soup build settings.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a value.
+ */
+typedef struct TessSoupSettings {
+  /**
+   * Vertices closer than this per axis are welded (world units, >= 0).
+   */
+  float weld_distance;
+  /**
+   * Triangles steeper than this are dropped (degrees; >= 90 keeps all).
+   */
+  float max_slope_degrees;
+  /**
+   * Largest merged polygon (3..=32 corners).
+   */
+  uint32_t max_poly_verts;
+} TessSoupSettings;
+
+/**
+ * One straight-path vertex.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a value.
+ */
+typedef struct TessStraightPoint {
+  /**
+   * Position on the surface.
+   */
+  struct TessVec3 pos;
+  /**
+   * TESS_STRAIGHTPATH_START / _END / _OFFMESH bits.
+   */
+  uint32_t flags;
+  /**
+   * Polygon entered at this point (0 at the end).
+   */
+  uint64_t poly;
+} TessStraightPoint;
+
+/**
+ * A raycast result.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a value.
+ */
+typedef struct TessRaycastHit {
+  /**
+   * Hit parameter in [0, 1] along start→end, or FLT_MAX when the end was reached.
+   */
+  float t;
+  /**
+   * Wall normal (XZ) at the hit; zero when nothing was hit.
+   */
+  struct TessVec3 normal;
+} TessRaycastHit;
+
+/**
+ * A polygon found by a circle search.
+ *
+ * Ownership: a plain value.
+ * Thread-safety: a value.
+ */
+typedef struct TessPolyCost {
+  /**
+   * The polygon.
+   */
+  uint64_t poly;
+  /**
+   * The polygon it was reached from (0 for the start).
+   */
+  uint64_t parent;
+  /**
+   * Path cost from the centre.
+   */
+  float cost;
+  /**
+   * Reserved.
+   */
+  uint32_t reserved;
+} TessPolyCost;
+
+/**
  * State of the deterministic generator: xoshiro256++ seeded by SplitMix64.
  * The same seed gives the same numbers from every language and platform.
  *
@@ -416,24 +635,6 @@ typedef struct TessGridSearchOptions {
    */
   uint8_t reserved[3];
 } TessGridSearchOptions;
-
-/**
- * A 3D vector or point: x, y, z in world units (Y up, right-handed).
- */
-typedef struct TessVec3 {
-  /**
-   * X component.
-   */
-  float x;
-  /**
-   * Y component (up).
-   */
-  float y;
-  /**
-   * Z component.
-   */
-  float z;
-} TessVec3;
 
 /**
  * Router settings (see `tess_router_config_default`).
@@ -1010,6 +1211,453 @@ TessStatus tess_pool_stats(const struct TessPool *pool, struct TessPoolStats *ou
  * `pool` must be NULL or a pool pointer.
  */
 TessStatus tess_pool_clear(struct TessPool *pool);
+
+/**
+ * Initialises a filter: every flag included, none excluded, every area cost 1.
+ *
+ * @param[out] filter  The filter to initialise.
+ *
+ * # Safety
+ * `filter` must be NULL or writable.
+ */
+TessStatus tess_query_filter_init(struct TessQueryFilter *filter);
+
+/**
+ * Builds a mesh from arrays (Recast conventions: Y up, polygons convex and
+ * counter-clockwise seen from +Y; a mesh wound the other way throughout is accepted).
+ *
+ * @param[in]  vertices      `vertex_count` positions.
+ * @param[in]  indices       Polygon corners, polygon after polygon (`index_count` in all).
+ * @param[in]  poly_sizes    Corner count of each polygon (3..=32), `poly_count` entries.
+ * @param[in]  areas         [opt] Area id (< 64) per polygon; NULL = all 0.
+ * @param[in]  flags         [opt] Flags per polygon; NULL = all 1.
+ * @param[in]  off_mesh      [opt] `off_mesh_count` off-mesh connections.
+ * @param[in]  detail_vertices  [opt] Height-detail vertices.
+ * @param[in]  detail_triangles [opt] Detail triangles, 3 indices each (`detail_triangle_count` triangles).
+ * @param[in]  detail_tri_counts [opt] Detail triangle count per polygon (`poly_count` entries) or NULL for no detail.
+ * @param[out] out           The new mesh (NULL on failure).
+ * @return SUCCESS; FAILURE with INVALID_PARAM (the message names the polygon: non-convex, degenerate,
+ *         mixed winding, out-of-range index, NaN/inf, edge shared by more than two polygons) or NULL_PARAM.
+ *
+ * # Safety
+ * Every array must hold the given number of elements; `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_new(const struct TessVec3 *vertices,
+                            uint32_t vertex_count,
+                            const uint32_t *indices,
+                            uint32_t index_count,
+                            const uint32_t *poly_sizes,
+                            uint32_t poly_count,
+                            const uint8_t *areas,
+                            const uint16_t *flags,
+                            const struct TessOffMeshConnection *off_mesh,
+                            uint32_t off_mesh_count,
+                            const struct TessVec3 *detail_vertices,
+                            uint32_t detail_vertex_count,
+                            const uint32_t *detail_triangles,
+                            uint32_t detail_triangle_count,
+                            const uint32_t *detail_tri_counts,
+                            const struct TessNavMesh **out);
+
+/**
+ * Builds a mesh from polygon Wavefront OBJ text (`v` and n-gon `f` lines; face k is polygon k-1).
+ *
+ * @param[in]  text  NUL-terminated UTF-8 OBJ text.
+ * @param[out] out   The new mesh (NULL on failure).
+ * @return SUCCESS; FAILURE with PARSE_ERROR, INVALID_PARAM (validation, naming the polygon) or NULL_PARAM.
+ *
+ * # Safety
+ * `text` must be NULL or NUL-terminated; `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_from_obj(const char *text, const struct TessNavMesh **out);
+
+/**
+ * Builds a mesh from a triangle soup (e.g. Unity's `NavMesh.CalculateTriangulation`): welds
+ * near-duplicate vertices, drops degenerate and too-steep triangles, merges same-area
+ * triangles into convex polygons (Hertel–Mehlhorn).
+ *
+ * @param[in]  vertices   `vertex_count` positions.
+ * @param[in]  indices    3 indices per triangle (`index_count` a multiple of 3).
+ * @param[in]  areas      [opt] Area id per triangle (`index_count / 3` entries); NULL = all 0.
+ * @param[in]  settings   [opt] Build settings; NULL = weld 0.001, no slope limit, 12 corners.
+ * @param[out] out        The new mesh (NULL on failure).
+ *
+ * # Safety
+ * Arrays must hold the given counts; `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_from_triangles(const struct TessVec3 *vertices,
+                                       uint32_t vertex_count,
+                                       const uint32_t *indices,
+                                       uint32_t index_count,
+                                       const uint8_t *areas,
+                                       const struct TessSoupSettings *settings,
+                                       const struct TessNavMesh **out);
+
+/**
+ * Serialises a mesh into a versioned, checksummed blob (caller buffer; size query with `cap == 0`).
+ *
+ * # Safety
+ * `out` must hold `cap` bytes; `out_len` must be NULL or writable.
+ */
+TessStatus tess_navmesh_save(const struct TessNavMesh *mesh, uint8_t *out, uint32_t cap, uint32_t *out_len);
+
+/**
+ * Loads a blob written by `tess_navmesh_save`.
+ *
+ * @return SUCCESS; FAILURE with CORRUPT_DATA (bad magic, truncated, checksum), VERSION_MISMATCH,
+ *         INVALID_PARAM (fails validation) or NULL_PARAM.
+ *
+ * # Safety
+ * `data` must hold `len` bytes; `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_load(const uint8_t *data, uint32_t len, const struct TessNavMesh **out);
+
+/**
+ * Adds a reference to a mesh (for another owner); release it with `tess_navmesh_free`.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_shared_clone(const struct TessNavMesh *mesh, const struct TessNavMesh **out);
+
+/**
+ * Releases one reference to a mesh. NULL is a no-op; a stale pointer is ignored and reported.
+ *
+ * # Safety
+ * The reference must not be used afterwards.
+ */
+void tess_navmesh_free(const struct TessNavMesh *mesh);
+
+/**
+ * Number of polygons (off-mesh connections not included).
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_poly_count(const struct TessNavMesh *mesh, uint32_t *out);
+
+/**
+ * The ref of polygon `index` (off-mesh connection k is `poly_count + k`).
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_poly_ref(const struct TessNavMesh *mesh, uint32_t index, uint64_t *out);
+
+/**
+ * Area id and flags of a polygon or off-mesh connection.
+ *
+ * # Safety
+ * Out-pointers must be NULL or writable.
+ */
+TessStatus tess_navmesh_poly_area_flags(const struct TessNavMesh *mesh,
+                                        uint64_t poly,
+                                        uint8_t *out_area,
+                                        uint16_t *out_flags);
+
+/**
+ * Corner positions of a polygon (counter-clockwise seen from +Y).
+ *
+ * # Safety
+ * `out` must hold `cap` elements; `out_len` must be NULL or writable.
+ */
+TessStatus tess_navmesh_poly_vertices(const struct TessNavMesh *mesh,
+                                      uint64_t poly,
+                                      struct TessVec3 *out,
+                                      uint32_t cap,
+                                      uint32_t *out_len);
+
+/**
+ * Writes an SVG top view of the mesh with a funnel path and an optimal path (either may be empty).
+ *
+ * @param[in] path  NUL-terminated output file path.
+ *
+ * # Safety
+ * Arrays must hold their counts; `path` must be NUL-terminated.
+ */
+TessStatus tess_navmesh_write_svg(const struct TessNavMesh *mesh,
+                                  const struct TessVec3 *funnel,
+                                  uint32_t funnel_count,
+                                  const struct TessVec3 *optimal,
+                                  uint32_t optimal_count,
+                                  const char *path);
+
+/**
+ * Creates a query object for `mesh` (keeps the mesh alive) with a node pool of `max_nodes`.
+ *
+ * @param[in]  max_nodes  Search node limit. [Limit: 1..=67108864]
+ * @param[out] out        The new query (NULL on failure).
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+TessStatus tess_navmesh_query_new(const struct TessNavMesh *mesh,
+                                  uint32_t max_nodes,
+                                  struct TessNavMeshQuery **out);
+
+/**
+ * Frees a query object. NULL is a no-op.
+ *
+ * # Safety
+ * `query` must not be in use by another thread.
+ */
+void tess_navmesh_query_free(struct TessNavMeshQuery *query);
+
+/**
+ * Nearest polygon to `center` within the box `center ± half_extents` passing `filter`.
+ *
+ * @param[in]  center        Query point. [(x, y, z)]
+ * @param[in]  half_extents  Search box half sizes (>= 0).
+ * @param[in]  filter        [opt] NULL = default filter.
+ * @param[out] out_poly      The polygon, or 0 when none is in the box.
+ * @param[out] out_point     [opt] Closest point on it.
+ * @return SUCCESS, SUCCESS | NOT_FOUND (no polygon in the box), or FAILURE (INVALID_PARAM, NULL_PARAM, STALE_HANDLE).
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_nearest_poly(struct TessNavMeshQuery *query,
+                                                struct TessVec3 center,
+                                                struct TessVec3 half_extents,
+                                                const struct TessQueryFilter *filter,
+                                                uint64_t *out_poly,
+                                                struct TessVec3 *out_point);
+
+/**
+ * Closest point on a polygon to `pos`; `out_over` is 1 when `pos` is over the polygon in XZ.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_closest_point_on_poly(struct TessNavMeshQuery *query,
+                                                    uint64_t poly,
+                                                    struct TessVec3 pos,
+                                                    struct TessVec3 *out_point,
+                                                    uint8_t *out_over);
+
+/**
+ * Surface height of a polygon at `pos` (XZ).
+ *
+ * @return SUCCESS; FAILURE with NOT_FOUND when `pos` is not over the polygon.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_poly_height(struct TessNavMeshQuery *query,
+                                          uint64_t poly,
+                                          struct TessVec3 pos,
+                                          float *out_height);
+
+/**
+ * A* over polygons (Detour's findPath). An unreachable goal gives the path to the reachable
+ * polygon closest to it with PARTIAL_RESULT.
+ *
+ * @param[in]  start_poly, end_poly  Refs from `tess_navmesh_query_find_nearest_poly`.
+ * @param[in]  start_pos, end_pos    Points on those polygons.
+ * @param[in]  filter   [opt] NULL = default.
+ * @param[out] out      Polygon refs from start to end (caller buffer).
+ * @return SUCCESS with detail bits PARTIAL_RESULT, OUT_OF_NODES, BUFFER_TOO_SMALL; or FAILURE
+ *         (STALE_HANDLE for a foreign/stale ref, INVALID_PARAM, NULL_PARAM).
+ *
+ * # Safety
+ * `out` must hold `cap` elements; other pointers NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_path(struct TessNavMeshQuery *query,
+                                        uint64_t start_poly,
+                                        uint64_t end_poly,
+                                        struct TessVec3 start_pos,
+                                        struct TessVec3 end_pos,
+                                        const struct TessQueryFilter *filter,
+                                        uint64_t *out,
+                                        uint32_t cap,
+                                        uint32_t *out_len);
+
+/**
+ * Starts a sliced path search; parameters as `tess_navmesh_query_find_path`.
+ *
+ * @return IN_PROGRESS, SUCCESS (already done: start == end), or FAILURE.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_init_sliced_find_path(struct TessNavMeshQuery *query,
+                                                    uint64_t start_poly,
+                                                    uint64_t end_poly,
+                                                    struct TessVec3 start_pos,
+                                                    struct TessVec3 end_pos,
+                                                    const struct TessQueryFilter *filter);
+
+/**
+ * Runs up to `max_iterations` node expansions of the sliced search.
+ *
+ * @param[in]  max_iterations  Expansion budget. [Limit: >= 1]
+ * @param[out] out_done        [opt] Expansions performed.
+ * @return IN_PROGRESS, SUCCESS (finished: call finalize), or FAILURE with WRONG_STATE when no search is active.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_update_sliced_find_path(struct TessNavMeshQuery *query,
+                                                      uint32_t max_iterations,
+                                                      uint32_t *out_done);
+
+/**
+ * Writes the sliced search's path (partial when unfinished or unreachable) and ends it.
+ *
+ * @return as `tess_navmesh_query_find_path`; FAILURE with WRONG_STATE when no search is active.
+ *
+ * # Safety
+ * `out` must hold `cap` elements.
+ */
+TessStatus tess_navmesh_query_finalize_sliced_find_path(struct TessNavMeshQuery *query,
+                                                        uint64_t *out,
+                                                        uint32_t cap,
+                                                        uint32_t *out_len);
+
+/**
+ * String-pulls a polygon path into corner points on the surface (funnel on XZ).
+ *
+ * @param[in]  path      Polygon refs from `find_path`, `path_len` >= 1.
+ * @param[in]  options   0, TESS_STRAIGHTPATH_AREA_CROSSINGS or TESS_STRAIGHTPATH_ALL_CROSSINGS.
+ * @param[out] out       Points (caller buffer).
+ * @return SUCCESS [| PARTIAL_RESULT when the path was cut at non-adjacent polygons] [| BUFFER_TOO_SMALL].
+ *
+ * # Safety
+ * `path` must hold `path_len` refs; `out` must hold `cap` elements.
+ */
+TessStatus tess_navmesh_query_find_straight_path(struct TessNavMeshQuery *query,
+                                                 struct TessVec3 start_pos,
+                                                 struct TessVec3 end_pos,
+                                                 const uint64_t *path,
+                                                 uint32_t path_len,
+                                                 uint32_t options,
+                                                 struct TessStraightPoint *out,
+                                                 uint32_t cap,
+                                                 uint32_t *out_len);
+
+/**
+ * Exact any-angle shortest path (Polyanya, XZ metric) between two points; area costs ignored,
+ * off-mesh connections not used.
+ *
+ * @param[out] out_length  XZ length of the path (0 when there is none).
+ * @param[out] out         Corner points from start to end (caller buffer).
+ * @return SUCCESS, SUCCESS | NO_PATH (unreachable, `*out_len` = 0), with OUT_OF_NODES / BUFFER_TOO_SMALL details.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; other pointers NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_optimal_path(struct TessNavMeshQuery *query,
+                                                uint64_t start_poly,
+                                                uint64_t end_poly,
+                                                struct TessVec3 start_pos,
+                                                struct TessVec3 end_pos,
+                                                const struct TessQueryFilter *filter,
+                                                float *out_length,
+                                                struct TessVec3 *out,
+                                                uint32_t cap,
+                                                uint32_t *out_len);
+
+/**
+ * Casts a ray along the surface from `start` (on `start_poly`) towards `end` (Detour's raycast).
+ *
+ * @param[out] out_hit  t (FLT_MAX when `end` was reached) and wall normal.
+ * @param[out] out      Visited polygons (caller buffer).
+ *
+ * # Safety
+ * `out` must hold `cap` elements; other pointers NULL or valid.
+ */
+TessStatus tess_navmesh_query_raycast(struct TessNavMeshQuery *query,
+                                      uint64_t start_poly,
+                                      struct TessVec3 start,
+                                      struct TessVec3 end,
+                                      const struct TessQueryFilter *filter,
+                                      struct TessRaycastHit *out_hit,
+                                      uint64_t *out,
+                                      uint32_t cap,
+                                      uint32_t *out_len);
+
+/**
+ * Moves from `start` towards `end` along the surface, sliding along walls (Detour's moveAlongSurface).
+ *
+ * @param[out] out_pos  Reached point (on the surface).
+ * @param[out] out      Visited polygons from start to the final one.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; other pointers NULL or valid.
+ */
+TessStatus tess_navmesh_query_move_along_surface(struct TessNavMeshQuery *query,
+                                                 uint64_t start_poly,
+                                                 struct TessVec3 start,
+                                                 struct TessVec3 end,
+                                                 const struct TessQueryFilter *filter,
+                                                 struct TessVec3 *out_pos,
+                                                 uint64_t *out,
+                                                 uint32_t cap,
+                                                 uint32_t *out_len);
+
+/**
+ * Polygons reachable from `start_poly` whose shared edges come within `radius` of `center`.
+ *
+ * # Safety
+ * `out` must hold `cap` elements; other pointers NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_polys_around_circle(struct TessNavMeshQuery *query,
+                                                       uint64_t start_poly,
+                                                       struct TessVec3 center,
+                                                       float radius,
+                                                       const struct TessQueryFilter *filter,
+                                                       struct TessPolyCost *out,
+                                                       uint32_t cap,
+                                                       uint32_t *out_len);
+
+/**
+ * Distance from `center` to the nearest wall within `max_radius` (Detour's findDistanceToWall).
+ *
+ * @param[out] out_distance  Distance (= `max_radius` when no wall is closer).
+ * @param[out] out_pos       [opt] Nearest wall point.
+ * @param[out] out_normal    [opt] Normal from the wall towards the centre.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_distance_to_wall(struct TessNavMeshQuery *query,
+                                                    uint64_t start_poly,
+                                                    struct TessVec3 center,
+                                                    float max_radius,
+                                                    const struct TessQueryFilter *filter,
+                                                    float *out_distance,
+                                                    struct TessVec3 *out_pos,
+                                                    struct TessVec3 *out_normal);
+
+/**
+ * A random point on the mesh, uniform by area over polygons passing `filter`.
+ *
+ * @param[in,out] rng  Seeded generator.
+ * @return SUCCESS, or FAILURE with NOT_FOUND when no passable polygon was hit.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_random_point(struct TessNavMeshQuery *query,
+                                                const struct TessQueryFilter *filter,
+                                                struct TessRng *rng,
+                                                uint64_t *out_poly,
+                                                struct TessVec3 *out_pos);
+
+/**
+ * A random point within `radius` of `center` on polygons reachable from `start_poly` inside the circle.
+ *
+ * # Safety
+ * Pointers must be NULL or valid.
+ */
+TessStatus tess_navmesh_query_find_random_point_around_circle(struct TessNavMeshQuery *query,
+                                                              uint64_t start_poly,
+                                                              struct TessVec3 center,
+                                                              float radius,
+                                                              const struct TessQueryFilter *filter,
+                                                              struct TessRng *rng,
+                                                              uint64_t *out_poly,
+                                                              struct TessVec3 *out_pos);
 
 /**
  * Seeds `rng` from a 64-bit seed.

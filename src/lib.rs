@@ -16,3 +16,4 @@ pub mod router;
 pub mod rsqrt;
 pub mod spatial;
 pub mod svo;
+pub mod navmesh;

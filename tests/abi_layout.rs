@@ -31,6 +31,12 @@ macro_rules! layouts {
 
 fn rust_layouts() -> Vec<Layout> {
     layouts! {
+        TessQueryFilter in tessera::ffi::navmesh { include_flags, exclude_flags, reserved, area_cost },
+        TessOffMeshConnection in tessera::ffi::navmesh { start, end, radius, cost, bidirectional, area, flags },
+        TessSoupSettings in tessera::ffi::navmesh { weld_distance, max_slope_degrees, max_poly_verts },
+        TessStraightPoint in tessera::ffi::navmesh { pos, flags, poly },
+        TessRaycastHit in tessera::ffi::navmesh { t, normal },
+        TessPolyCost in tessera::ffi::navmesh { poly, parent, cost, reserved },
         TessSvoBuildParams in tessera::ffi::svo { bounds_min, bounds_max, voxel_size, agent_radius },
         TessSvoPathOptions in tessera::ffi::svo { heuristic_weight, layer_penalty, smooth, reserved },
         TessSvoPathInfo in tessera::ffi::svo { length, expanded, found, partial, reserved },

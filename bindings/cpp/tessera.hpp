@@ -9,3 +9,4 @@
 #include "tessera/router.hpp"
 #include "tessera/spatial.hpp"
 #include "tessera/svo.hpp"
+#include "tessera/navmesh.hpp"

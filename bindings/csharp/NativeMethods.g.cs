@@ -63,6 +63,34 @@ namespace Tessera
         /// </summary>
         public const uint TESS_GRAPH_HEURISTIC_CHEBYSHEV = 3;
         /// <summary>
+        ///  Straight-path option: add a vertex where the path enters another area.
+        /// </summary>
+        public const uint TESS_STRAIGHTPATH_AREA_CROSSINGS = 1;
+        /// <summary>
+        ///  Straight-path option: add a vertex at every portal crossing.
+        /// </summary>
+        public const uint TESS_STRAIGHTPATH_ALL_CROSSINGS = 2;
+        /// <summary>
+        ///  Straight-path point flag: the start point.
+        /// </summary>
+        public const uint TESS_STRAIGHTPATH_START = 1;
+        /// <summary>
+        ///  Straight-path point flag: the end point.
+        /// </summary>
+        public const uint TESS_STRAIGHTPATH_END = 2;
+        /// <summary>
+        ///  Straight-path point flag: the start of an off-mesh connection.
+        /// </summary>
+        public const uint TESS_STRAIGHTPATH_OFFMESH = 4;
+        /// <summary>
+        ///  Number of area ids (entries of `TessQueryFilter::area_cost`).
+        /// </summary>
+        public const uint TESS_NAVMESH_MAX_AREAS = 64;
+        /// <summary>
+        ///  Most corners of one polygon.
+        /// </summary>
+        public const uint TESS_NAVMESH_MAX_POLY_VERTS = 32;
+        /// <summary>
         ///  Policy: allocation from a full pool fails with `TESS_FULL`.
         /// </summary>
         public const uint TESS_POOL_FAIL = 0;
@@ -589,6 +617,360 @@ namespace Tessera
         /// </summary>
         [DllImport(__DllName, EntryPoint = "tess_graph_query_reachable", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint tess_graph_query_reachable(TessGraphQuery* query, uint from, uint to, byte* @out);
+
+        /// <summary>
+        ///  Initialises a filter: every flag included, none excluded, every area cost 1.
+        ///
+        ///  @param[out] filter  The filter to initialise.
+        ///
+        ///  # Safety
+        ///  `filter` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_query_filter_init", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_query_filter_init(TessQueryFilter* filter);
+
+        /// <summary>
+        ///  Builds a mesh from arrays (Recast conventions: Y up, polygons convex and
+        ///  counter-clockwise seen from +Y; a mesh wound the other way throughout is accepted).
+        ///
+        ///  @param[in]  vertices      `vertex_count` positions.
+        ///  @param[in]  indices       Polygon corners, polygon after polygon (`index_count` in all).
+        ///  @param[in]  poly_sizes    Corner count of each polygon (3..=32), `poly_count` entries.
+        ///  @param[in]  areas         [opt] Area id (&lt; 64) per polygon; NULL = all 0.
+        ///  @param[in]  flags         [opt] Flags per polygon; NULL = all 1.
+        ///  @param[in]  off_mesh      [opt] `off_mesh_count` off-mesh connections.
+        ///  @param[in]  detail_vertices  [opt] Height-detail vertices.
+        ///  @param[in]  detail_triangles [opt] Detail triangles, 3 indices each (`detail_triangle_count` triangles).
+        ///  @param[in]  detail_tri_counts [opt] Detail triangle count per polygon (`poly_count` entries) or NULL for no detail.
+        ///  @param[out] out           The new mesh (NULL on failure).
+        ///  @return SUCCESS; FAILURE with INVALID_PARAM (the message names the polygon: non-convex, degenerate,
+        ///          mixed winding, out-of-range index, NaN/inf, edge shared by more than two polygons) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  Every array must hold the given number of elements; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_new(TessVec3* vertices, uint vertex_count, uint* indices, uint index_count, uint* poly_sizes, uint poly_count, byte* areas, ushort* flags, TessOffMeshConnection* off_mesh, uint off_mesh_count, TessVec3* detail_vertices, uint detail_vertex_count, uint* detail_triangles, uint detail_triangle_count, uint* detail_tri_counts, TessNavMesh** @out);
+
+        /// <summary>
+        ///  Builds a mesh from polygon Wavefront OBJ text (`v` and n-gon `f` lines; face k is polygon k-1).
+        ///
+        ///  @param[in]  text  NUL-terminated UTF-8 OBJ text.
+        ///  @param[out] out   The new mesh (NULL on failure).
+        ///  @return SUCCESS; FAILURE with PARSE_ERROR, INVALID_PARAM (validation, naming the polygon) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `text` must be NULL or NUL-terminated; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_from_obj", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_from_obj(byte* text, TessNavMesh** @out);
+
+        /// <summary>
+        ///  Builds a mesh from a triangle soup (e.g. Unity's `NavMesh.CalculateTriangulation`): welds
+        ///  near-duplicate vertices, drops degenerate and too-steep triangles, merges same-area
+        ///  triangles into convex polygons (Hertel–Mehlhorn).
+        ///
+        ///  @param[in]  vertices   `vertex_count` positions.
+        ///  @param[in]  indices    3 indices per triangle (`index_count` a multiple of 3).
+        ///  @param[in]  areas      [opt] Area id per triangle (`index_count / 3` entries); NULL = all 0.
+        ///  @param[in]  settings   [opt] Build settings; NULL = weld 0.001, no slope limit, 12 corners.
+        ///  @param[out] out        The new mesh (NULL on failure).
+        ///
+        ///  # Safety
+        ///  Arrays must hold the given counts; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_from_triangles", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_from_triangles(TessVec3* vertices, uint vertex_count, uint* indices, uint index_count, byte* areas, TessSoupSettings* settings, TessNavMesh** @out);
+
+        /// <summary>
+        ///  Serialises a mesh into a versioned, checksummed blob (caller buffer; size query with `cap == 0`).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` bytes; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_save", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_save(TessNavMesh* mesh, byte* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Loads a blob written by `tess_navmesh_save`.
+        ///
+        ///  @return SUCCESS; FAILURE with CORRUPT_DATA (bad magic, truncated, checksum), VERSION_MISMATCH,
+        ///          INVALID_PARAM (fails validation) or NULL_PARAM.
+        ///
+        ///  # Safety
+        ///  `data` must hold `len` bytes; `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_load", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_load(byte* data, uint len, TessNavMesh** @out);
+
+        /// <summary>
+        ///  Adds a reference to a mesh (for another owner); release it with `tess_navmesh_free`.
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_shared_clone", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_shared_clone(TessNavMesh* mesh, TessNavMesh** @out);
+
+        /// <summary>
+        ///  Releases one reference to a mesh. NULL is a no-op; a stale pointer is ignored and reported.
+        ///
+        ///  # Safety
+        ///  The reference must not be used afterwards.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_navmesh_free(TessNavMesh* mesh);
+
+        /// <summary>
+        ///  Number of polygons (off-mesh connections not included).
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_poly_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_poly_count(TessNavMesh* mesh, uint* @out);
+
+        /// <summary>
+        ///  The ref of polygon `index` (off-mesh connection k is `poly_count + k`).
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_poly_ref", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_poly_ref(TessNavMesh* mesh, uint index, ulong* @out);
+
+        /// <summary>
+        ///  Area id and flags of a polygon or off-mesh connection.
+        ///
+        ///  # Safety
+        ///  Out-pointers must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_poly_area_flags", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_poly_area_flags(TessNavMesh* mesh, ulong poly, byte* out_area, ushort* out_flags);
+
+        /// <summary>
+        ///  Corner positions of a polygon (counter-clockwise seen from +Y).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; `out_len` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_poly_vertices", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_poly_vertices(TessNavMesh* mesh, ulong poly, TessVec3* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Writes an SVG top view of the mesh with a funnel path and an optimal path (either may be empty).
+        ///
+        ///  @param[in] path  NUL-terminated output file path.
+        ///
+        ///  # Safety
+        ///  Arrays must hold their counts; `path` must be NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_write_svg", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_write_svg(TessNavMesh* mesh, TessVec3* funnel, uint funnel_count, TessVec3* optimal, uint optimal_count, byte* path);
+
+        /// <summary>
+        ///  Creates a query object for `mesh` (keeps the mesh alive) with a node pool of `max_nodes`.
+        ///
+        ///  @param[in]  max_nodes  Search node limit. [Limit: 1..=67108864]
+        ///  @param[out] out        The new query (NULL on failure).
+        ///
+        ///  # Safety
+        ///  `out` must be NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_new(TessNavMesh* mesh, uint max_nodes, TessNavMeshQuery** @out);
+
+        /// <summary>
+        ///  Frees a query object. NULL is a no-op.
+        ///
+        ///  # Safety
+        ///  `query` must not be in use by another thread.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void tess_navmesh_query_free(TessNavMeshQuery* query);
+
+        /// <summary>
+        ///  Nearest polygon to `center` within the box `center ± half_extents` passing `filter`.
+        ///
+        ///  @param[in]  center        Query point. [(x, y, z)]
+        ///  @param[in]  half_extents  Search box half sizes (&gt;= 0).
+        ///  @param[in]  filter        [opt] NULL = default filter.
+        ///  @param[out] out_poly      The polygon, or 0 when none is in the box.
+        ///  @param[out] out_point     [opt] Closest point on it.
+        ///  @return SUCCESS, SUCCESS | NOT_FOUND (no polygon in the box), or FAILURE (INVALID_PARAM, NULL_PARAM, STALE_HANDLE).
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_nearest_poly", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_nearest_poly(TessNavMeshQuery* query, TessVec3 center, TessVec3 half_extents, TessQueryFilter* filter, ulong* out_poly, TessVec3* out_point);
+
+        /// <summary>
+        ///  Closest point on a polygon to `pos`; `out_over` is 1 when `pos` is over the polygon in XZ.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_closest_point_on_poly", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_closest_point_on_poly(TessNavMeshQuery* query, ulong poly, TessVec3 pos, TessVec3* out_point, byte* out_over);
+
+        /// <summary>
+        ///  Surface height of a polygon at `pos` (XZ).
+        ///
+        ///  @return SUCCESS; FAILURE with NOT_FOUND when `pos` is not over the polygon.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_poly_height", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_poly_height(TessNavMeshQuery* query, ulong poly, TessVec3 pos, float* out_height);
+
+        /// <summary>
+        ///  A* over polygons (Detour's findPath). An unreachable goal gives the path to the reachable
+        ///  polygon closest to it with PARTIAL_RESULT.
+        ///
+        ///  @param[in]  start_poly, end_poly  Refs from `tess_navmesh_query_find_nearest_poly`.
+        ///  @param[in]  start_pos, end_pos    Points on those polygons.
+        ///  @param[in]  filter   [opt] NULL = default.
+        ///  @param[out] out      Polygon refs from start to end (caller buffer).
+        ///  @return SUCCESS with detail bits PARTIAL_RESULT, OUT_OF_NODES, BUFFER_TOO_SMALL; or FAILURE
+        ///          (STALE_HANDLE for a foreign/stale ref, INVALID_PARAM, NULL_PARAM).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; other pointers NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_path(TessNavMeshQuery* query, ulong start_poly, ulong end_poly, TessVec3 start_pos, TessVec3 end_pos, TessQueryFilter* filter, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Starts a sliced path search; parameters as `tess_navmesh_query_find_path`.
+        ///
+        ///  @return IN_PROGRESS, SUCCESS (already done: start == end), or FAILURE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_init_sliced_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_init_sliced_find_path(TessNavMeshQuery* query, ulong start_poly, ulong end_poly, TessVec3 start_pos, TessVec3 end_pos, TessQueryFilter* filter);
+
+        /// <summary>
+        ///  Runs up to `max_iterations` node expansions of the sliced search.
+        ///
+        ///  @param[in]  max_iterations  Expansion budget. [Limit: &gt;= 1]
+        ///  @param[out] out_done        [opt] Expansions performed.
+        ///  @return IN_PROGRESS, SUCCESS (finished: call finalize), or FAILURE with WRONG_STATE when no search is active.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_update_sliced_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_update_sliced_find_path(TessNavMeshQuery* query, uint max_iterations, uint* out_done);
+
+        /// <summary>
+        ///  Writes the sliced search's path (partial when unfinished or unreachable) and ends it.
+        ///
+        ///  @return as `tess_navmesh_query_find_path`; FAILURE with WRONG_STATE when no search is active.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_finalize_sliced_find_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_finalize_sliced_find_path(TessNavMeshQuery* query, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  String-pulls a polygon path into corner points on the surface (funnel on XZ).
+        ///
+        ///  @param[in]  path      Polygon refs from `find_path`, `path_len` &gt;= 1.
+        ///  @param[in]  options   0, TESS_STRAIGHTPATH_AREA_CROSSINGS or TESS_STRAIGHTPATH_ALL_CROSSINGS.
+        ///  @param[out] out       Points (caller buffer).
+        ///  @return SUCCESS [| PARTIAL_RESULT when the path was cut at non-adjacent polygons] [| BUFFER_TOO_SMALL].
+        ///
+        ///  # Safety
+        ///  `path` must hold `path_len` refs; `out` must hold `cap` elements.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_straight_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_straight_path(TessNavMeshQuery* query, TessVec3 start_pos, TessVec3 end_pos, ulong* path, uint path_len, uint options, TessStraightPoint* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Exact any-angle shortest path (Polyanya, XZ metric) between two points; area costs ignored,
+        ///  off-mesh connections not used.
+        ///
+        ///  @param[out] out_length  XZ length of the path (0 when there is none).
+        ///  @param[out] out         Corner points from start to end (caller buffer).
+        ///  @return SUCCESS, SUCCESS | NO_PATH (unreachable, `*out_len` = 0), with OUT_OF_NODES / BUFFER_TOO_SMALL details.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; other pointers NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_optimal_path", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_optimal_path(TessNavMeshQuery* query, ulong start_poly, ulong end_poly, TessVec3 start_pos, TessVec3 end_pos, TessQueryFilter* filter, float* out_length, TessVec3* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Casts a ray along the surface from `start` (on `start_poly`) towards `end` (Detour's raycast).
+        ///
+        ///  @param[out] out_hit  t (FLT_MAX when `end` was reached) and wall normal.
+        ///  @param[out] out      Visited polygons (caller buffer).
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; other pointers NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_raycast", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_raycast(TessNavMeshQuery* query, ulong start_poly, TessVec3 start, TessVec3 end, TessQueryFilter* filter, TessRaycastHit* out_hit, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Moves from `start` towards `end` along the surface, sliding along walls (Detour's moveAlongSurface).
+        ///
+        ///  @param[out] out_pos  Reached point (on the surface).
+        ///  @param[out] out      Visited polygons from start to the final one.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; other pointers NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_move_along_surface", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_move_along_surface(TessNavMeshQuery* query, ulong start_poly, TessVec3 start, TessVec3 end, TessQueryFilter* filter, TessVec3* out_pos, ulong* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Polygons reachable from `start_poly` whose shared edges come within `radius` of `center`.
+        ///
+        ///  # Safety
+        ///  `out` must hold `cap` elements; other pointers NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_polys_around_circle", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_polys_around_circle(TessNavMeshQuery* query, ulong start_poly, TessVec3 center, float radius, TessQueryFilter* filter, TessPolyCost* @out, uint cap, uint* out_len);
+
+        /// <summary>
+        ///  Distance from `center` to the nearest wall within `max_radius` (Detour's findDistanceToWall).
+        ///
+        ///  @param[out] out_distance  Distance (= `max_radius` when no wall is closer).
+        ///  @param[out] out_pos       [opt] Nearest wall point.
+        ///  @param[out] out_normal    [opt] Normal from the wall towards the centre.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_distance_to_wall", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_distance_to_wall(TessNavMeshQuery* query, ulong start_poly, TessVec3 center, float max_radius, TessQueryFilter* filter, float* out_distance, TessVec3* out_pos, TessVec3* out_normal);
+
+        /// <summary>
+        ///  A random point on the mesh, uniform by area over polygons passing `filter`.
+        ///
+        ///  @param[in,out] rng  Seeded generator.
+        ///  @return SUCCESS, or FAILURE with NOT_FOUND when no passable polygon was hit.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_random_point", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_random_point(TessNavMeshQuery* query, TessQueryFilter* filter, TessRng* rng, ulong* out_poly, TessVec3* out_pos);
+
+        /// <summary>
+        ///  A random point within `radius` of `center` on polygons reachable from `start_poly` inside the circle.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_navmesh_query_find_random_point_around_circle", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_navmesh_query_find_random_point_around_circle(TessNavMeshQuery* query, ulong start_poly, TessVec3 center, float radius, TessQueryFilter* filter, TessRng* rng, ulong* out_poly, TessVec3* out_pos);
 
         /// <summary>
         ///  Creates a pool.
@@ -1883,6 +2265,190 @@ namespace Tessera
     [StructLayout(LayoutKind.Sequential)]
     public unsafe partial struct TessGraphQuery
     {
+    }
+
+    /// <summary>
+    ///  An immutable navigation mesh: convex polygons with areas and flags,
+    ///  neighbour links, off-mesh connections, a BVH.
+    ///
+    ///  Ownership: created by `tess_navmesh_new`, `_from_obj`, `_from_triangles`
+    ///  or `_load`; each `tess_navmesh_shared_clone` adds a reference; every
+    ///  reference is released with `tess_navmesh_free`. Query objects keep the
+    ///  mesh alive on their own.
+    ///  Thread-safety: immutable; use from any number of threads at once.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessNavMesh
+    {
+    }
+
+    /// <summary>
+    ///  Per-thread query object with its node pool and scratch, allocated at creation.
+    ///
+    ///  Ownership: created by `tess_navmesh_query_new`, freed by `tess_navmesh_query_free`.
+    ///  Thread-safety: one thread at a time per query; create one per thread.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessNavMeshQuery
+    {
+    }
+
+    /// <summary>
+    ///  Which polygons a query may use and what each area costs.
+    ///
+    ///  Ownership: a plain value owned by the caller; initialise with `tess_query_filter_init`.
+    ///  Thread-safety: a value; read-only during a call.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessQueryFilter
+    {
+        /// <summary>
+        ///  A polygon passes if it has at least one of these flags…
+        /// </summary>
+        public ushort include_flags;
+        /// <summary>
+        ///  …and none of these.
+        /// </summary>
+        public ushort exclude_flags;
+        /// <summary>
+        ///  Reserved; keep zero.
+        /// </summary>
+        public uint reserved;
+        /// <summary>
+        ///  Cost multiplier per area id (finite, &gt;= 0).
+        /// </summary>
+        public fixed float area_cost[64];
+    }
+
+    /// <summary>
+    ///  An off-mesh connection (jump, ladder, door) between two points.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessOffMeshConnection
+    {
+        /// <summary>
+        ///  Start point.
+        /// </summary>
+        public TessVec3 start;
+        /// <summary>
+        ///  End point.
+        /// </summary>
+        public TessVec3 end;
+        /// <summary>
+        ///  Snap radius of the endpoints (&gt; 0, world units).
+        /// </summary>
+        public float radius;
+        /// <summary>
+        ///  Traversal cost; negative means the 3D distance.
+        /// </summary>
+        public float cost;
+        /// <summary>
+        ///  1: usable both ways; 0: start to end only.
+        /// </summary>
+        public byte bidirectional;
+        /// <summary>
+        ///  Area id (&lt; 64).
+        /// </summary>
+        public byte area;
+        /// <summary>
+        ///  Flag bits.
+        /// </summary>
+        public ushort flags;
+    }
+
+    /// <summary>
+    ///  Triangle-soup build settings.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessSoupSettings
+    {
+        /// <summary>
+        ///  Vertices closer than this per axis are welded (world units, &gt;= 0).
+        /// </summary>
+        public float weld_distance;
+        /// <summary>
+        ///  Triangles steeper than this are dropped (degrees; &gt;= 90 keeps all).
+        /// </summary>
+        public float max_slope_degrees;
+        /// <summary>
+        ///  Largest merged polygon (3..=32 corners).
+        /// </summary>
+        public uint max_poly_verts;
+    }
+
+    /// <summary>
+    ///  One straight-path vertex.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessStraightPoint
+    {
+        /// <summary>
+        ///  Position on the surface.
+        /// </summary>
+        public TessVec3 pos;
+        /// <summary>
+        ///  TESS_STRAIGHTPATH_START / _END / _OFFMESH bits.
+        /// </summary>
+        public uint flags;
+        /// <summary>
+        ///  Polygon entered at this point (0 at the end).
+        /// </summary>
+        public ulong poly;
+    }
+
+    /// <summary>
+    ///  A raycast result.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessRaycastHit
+    {
+        /// <summary>
+        ///  Hit parameter in [0, 1] along start→end, or FLT_MAX when the end was reached.
+        /// </summary>
+        public float t;
+        /// <summary>
+        ///  Wall normal (XZ) at the hit; zero when nothing was hit.
+        /// </summary>
+        public TessVec3 normal;
+    }
+
+    /// <summary>
+    ///  A polygon found by a circle search.
+    ///
+    ///  Ownership: a plain value.
+    ///  Thread-safety: a value.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct TessPolyCost
+    {
+        /// <summary>
+        ///  The polygon.
+        /// </summary>
+        public ulong poly;
+        /// <summary>
+        ///  The polygon it was reached from (0 for the start).
+        /// </summary>
+        public ulong parent;
+        /// <summary>
+        ///  Path cost from the centre.
+        /// </summary>
+        public float cost;
+        /// <summary>
+        ///  Reserved.
+        /// </summary>
+        public uint reserved;
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ pub mod status;
 
 /// C API of [`crate::pool`].
 pub mod pool;
+/// C API of [`crate::navmesh`].
+pub mod navmesh;
 /// C API of [`crate::random`].
 pub mod random;
 /// C API of [`crate::grid`].
