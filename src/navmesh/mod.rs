@@ -62,7 +62,7 @@ pub struct OffMeshConnection {
     pub start: Vec3,
     /// End point.
     pub end: Vec3,
-    /// Snap radius for attaching the endpoints to polygons. [Limit: > 0]
+    /// Snap radius for attaching the endpoints to polygons. (limit: > 0)
     pub radius: f32,
     /// Whether the connection may also be used from end to start.
     pub bidirectional: bool,
