@@ -104,9 +104,84 @@ fn malformed_files_exit_2_naming_the_line() {
     fails_naming(&tessera(&["voxel", vscen.to_str().unwrap()]), "bad.3dscen", 4);
 }
 
+/// Seeded start/end pairs at polygon centres of an OBJ navmesh (read here, not by tessera).
+fn navmesh_queries(mesh: &str, count: usize) -> PathBuf {
+    let text = std::fs::read_to_string(mesh).unwrap();
+    let mut vertices = Vec::new();
+    let mut centres = Vec::new();
+    for line in text.lines() {
+        let mut it = line.split_whitespace();
+        match it.next() {
+            Some("v") => vertices.push(it.map(|x| x.parse::<f64>().unwrap()).collect::<Vec<_>>()),
+            Some("f") => {
+                let idx: Vec<usize> = it.map(|x| x.split('/').next().unwrap().parse::<usize>().unwrap() - 1).collect();
+                centres.push((0..3).map(|k| idx.iter().map(|&i| vertices[i][k]).sum::<f64>() / idx.len() as f64).collect::<Vec<_>>());
+            }
+            _ => {}
+        }
+    }
+    let mut state = 12345u64;
+    let mut pick = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        &centres[(state >> 33) as usize % centres.len()]
+    };
+    let lines: Vec<String> =
+        (0..count).map(|_| format!("{{\"start\": {:?}, \"end\": {:?}, \"tag\": \"ignored\"}}", pick(), pick())).collect();
+    let path = scratch(&format!("{}.queries.jsonl", Path::new(mesh).file_stem().unwrap().to_string_lossy()));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+fn rows(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn navmesh_queries_run_in_both_modes_and_optimal_is_never_longer() {
+    for name in ["dungeon", "nav_test", "undulating"] {
+        let mesh = data(&format!("navmesh/{name}.navmesh.obj"));
+        let queries = navmesh_queries(&mesh, 150);
+        let (funnel_out, optimal_out) = (scratch(&format!("{name}-funnel.jsonl")), scratch(&format!("{name}-optimal.jsonl")));
+        let f = summary(&tessera(&["navmesh", &mesh, "--queries", queries.to_str().unwrap(), "--json", "--out", funnel_out.to_str().unwrap()]));
+        let o = summary(&tessera(&["navmesh", &mesh, "--queries", queries.to_str().unwrap(), "--mode", "optimal", "--json", "--out", optimal_out.to_str().unwrap()]));
+        for s in [&f, &o] {
+            let total: u64 = ["complete", "partial", "none"].iter().map(|k| s[*k].as_u64().unwrap()).sum();
+            assert_eq!((s["queries"].as_u64(), total), (Some(150), 150), "{s}");
+            // Every endpoint is a polygon centre, so every query finds its polygons.
+            assert_eq!(s["none"].as_u64(), Some(0), "{s}");
+        }
+        for (fr, or) in rows(&funnel_out).iter().zip(rows(&optimal_out)) {
+            assert_eq!(fr["status"], or["status"], "{name}: {fr} / {or}");
+            let (fl, ol) = (fr["length_xz"].as_f64().unwrap(), or["length_xz"].as_f64().unwrap());
+            assert!(ol <= fl + 1e-3, "{name}: optimal {ol} longer than funnel {fl}");
+            // No path is shorter than the straight XZ line between its own ends.
+            let pts = fr["points"].as_array().unwrap();
+            let (a, b) = (&pts[0], &pts[pts.len() - 1]);
+            let chord = (a[0].as_f64().unwrap() - b[0].as_f64().unwrap()).hypot(a[2].as_f64().unwrap() - b[2].as_f64().unwrap());
+            assert!(ol >= chord - 1e-3 && fr["length_3d"].as_f64().unwrap() >= fl - 1e-6, "{name}: {fr}");
+        }
+    }
+    let picture = scratch("navmesh.svg");
+    let out = tessera(&["svg", "navmesh", &data("navmesh/undulating.navmesh.obj"), "--from", "0,0,0", "--to", "10,0,10", "-o", picture.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&picture).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn malformed_navmesh_inputs_exit_2_naming_the_line() {
+    let mesh = scratch("bad.navmesh.obj");
+    std::fs::write(&mesh, "v 0 0 0\nv 1 0 0\nv 1 0 1\nf 1 2 3\nf 1 2 x\n").unwrap();
+    let queries = scratch("ok.queries.jsonl");
+    std::fs::write(&queries, "{\"start\": [0,0,0], \"end\": [1,0,1]}\n").unwrap();
+    fails_naming(&tessera(&["navmesh", mesh.to_str().unwrap(), "--queries", queries.to_str().unwrap()]), "bad.navmesh.obj", 5);
+    let bad_queries = scratch("bad.queries.jsonl");
+    std::fs::write(&bad_queries, "{\"start\": [0,0,0], \"end\": [1,0,1]}\n\n{\"start\": [0,0]}\n").unwrap();
+    fails_naming(&tessera(&["navmesh", &data("navmesh/dungeon.navmesh.obj"), "--queries", bad_queries.to_str().unwrap()]), "bad.queries.jsonl", 3);
+}
+
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["grid", "--help"], &["voxel", "--help"], &["svg", "--help"], &["svg", "grid", "--help"], &["svg", "voxel", "--help"]] {
+    for args in [&["--help"][..], &["grid", "--help"], &["voxel", "--help"], &["svg", "--help"], &["svg", "grid", "--help"], &["svg", "voxel", "--help"], &["navmesh", "--help"], &["svg", "navmesh", "--help"]] {
         let out = tessera(args);
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"), "{args:?}");

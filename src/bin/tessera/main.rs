@@ -6,6 +6,7 @@
 //! exits with status 1.
 
 mod grid_cmd;
+mod navmesh_cmd;
 mod report;
 mod svg_cmd;
 mod voxel_cmd;
@@ -27,6 +28,8 @@ enum Command {
     Grid(grid_cmd::GridArgs),
     /// Run every scenario of a Moving AI 3D `.3dscen` file through the voxel octree.
     Voxel(voxel_cmd::VoxelArgs),
+    /// Run a JSON-lines file of start/end queries against a polygon navmesh.
+    Navmesh(navmesh_cmd::NavmeshArgs),
     /// Write an SVG picture of a map with a path.
     #[command(subcommand)]
     Svg(svg_cmd::SvgKind),
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Grid(args) => grid_cmd::run(args),
         Command::Voxel(args) => voxel_cmd::run(args),
+        Command::Navmesh(args) => navmesh_cmd::run(args),
         Command::Svg(kind) => svg_cmd::run(kind),
     };
     match outcome {

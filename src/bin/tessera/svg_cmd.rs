@@ -15,6 +15,8 @@ pub enum SvgKind {
     Grid(GridSvg),
     /// A voxel map seen from above with an octree path.
     Voxel(VoxelSvg),
+    /// A navmesh seen from above with the funnel path and the optimal path.
+    Navmesh(NavmeshSvg),
 }
 
 /// Endpoints from a scenario file or given directly.
@@ -51,6 +53,21 @@ pub struct VoxelSvg {
     map: PathBuf,
     #[command(flatten)]
     ends: Endpoints,
+}
+
+#[derive(clap::Args)]
+pub struct NavmeshSvg {
+    /// Polygon navmesh as Wavefront OBJ.
+    mesh: PathBuf,
+    /// Start point "x,y,z".
+    #[arg(long)]
+    from: String,
+    /// Goal point "x,y,z".
+    #[arg(long)]
+    to: String,
+    /// Output file.
+    #[arg(short, long, default_value = "tessera.svg")]
+    output: PathBuf,
 }
 
 fn usage(message: &str) -> CliError {
@@ -106,9 +123,30 @@ fn voxel(args: &VoxelSvg) -> Result<bool, CliError> {
     write(&args.ends, svo.to_svg(&points))
 }
 
+fn navmesh(args: &NavmeshSvg) -> Result<bool, CliError> {
+    use crate::navmesh_cmd::{answer, load_mesh, Mode};
+    use tessera::navmesh::svg::{to_svg, SvgPath};
+    let mesh = Arc::new(load_mesh(&args.mesh)?);
+    let from = parse_floats::<3>(&args.from, "--from").map_err(|e| usage(&e))?;
+    let to = parse_floats::<3>(&args.to, "--to").map_err(|e| usage(&e))?;
+    let mut query = tessera::navmesh::NavMeshQuery::new(Arc::clone(&mesh), 65_536);
+    let mut scratch = (Vec::new(), Vec::new());
+    let half = [2.0, 4.0, 2.0];
+    let funnel = answer(&mut query, from, to, half, Mode::Funnel, &mut scratch).map_err(|e| usage(&e.to_string()))?;
+    let optimal = answer(&mut query, from, to, half, Mode::Optimal, &mut scratch).map_err(|e| usage(&e.to_string()))?;
+    let paths = [
+        SvgPath { points: &funnel.points, color: "#d33", label: "funnel (A* + string pulling)" },
+        SvgPath { points: &optimal.points, color: "#23a", label: "optimal (Polyanya)" },
+    ];
+    std::fs::write(&args.output, to_svg(&mesh, &paths, 900.0)).map_err(|e| CliError::new(&args.output, None, format!("cannot write: {e}")))?;
+    println!("wrote {} ({} funnel, {} optimal)", args.output.display(), funnel.status, optimal.status);
+    Ok(true)
+}
+
 pub fn run(kind: &SvgKind) -> Result<bool, CliError> {
     match kind {
         SvgKind::Grid(args) => grid(args),
         SvgKind::Voxel(args) => voxel(args),
+        SvgKind::Navmesh(args) => navmesh(args),
     }
 }
