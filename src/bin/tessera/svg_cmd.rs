@@ -29,10 +29,10 @@ pub struct Endpoints {
     #[arg(long, default_value_t = 0)]
     index: usize,
     /// Start point ("x,y" for grids, "x,y,z" for voxels), instead of --scen.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     from: Option<String>,
     /// Goal point, instead of --scen.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     to: Option<String>,
     /// Output file.
     #[arg(short, long, default_value = "tessera.svg")]
@@ -60,10 +60,10 @@ pub struct NavmeshSvg {
     /// Polygon navmesh as Wavefront OBJ.
     mesh: PathBuf,
     /// Start point "x,y,z".
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     from: String,
     /// Goal point "x,y,z".
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     to: String,
     /// Output file.
     #[arg(short, long, default_value = "tessera.svg")]
