@@ -117,6 +117,9 @@ struct Link {
 pub(crate) struct Engine<L: SlotLayout> {
     layout: L,
     chunks: Vec<NonNull<u8>>,
+    /// The first chunk (null before it exists): slots below `chunk_slots` are
+    /// addressed from it directly, so finding a slot costs no dependent load.
+    first_chunk: *mut u8,
     /// Slot count of one chunk's allocation.
     chunk_slots: u32,
     /// `idx >> shift` is the chunk, `idx & mask` the slot in it.
@@ -177,6 +180,7 @@ impl<L: SlotLayout> Engine<L> {
         let mut engine = Engine {
             layout,
             chunks: Vec::new(),
+            first_chunk: core::ptr::null_mut(),
             chunk_slots,
             shift,
             mask,
@@ -209,6 +213,9 @@ impl<L: SlotLayout> Engine<L> {
         // SAFETY: the layout has a non-zero size (chunk_slots >= 1, stride >= 4).
         let ptr = unsafe { alloc_zeroed(layout) };
         let ptr = NonNull::new(ptr).ok_or(PoolError::OutOfMemory)?;
+        if self.chunks.is_empty() {
+            self.first_chunk = ptr.as_ptr();
+        }
         self.chunks.push(ptr);
         self.slots += usable;
         self.in_use.resize((self.slots as usize).div_ceil(usize::BITS as usize), BitArray::ZERO);
@@ -219,6 +226,10 @@ impl<L: SlotLayout> Engine<L> {
     fn slot_ptr(&self, idx: u32) -> *mut u8 {
         debug_assert!(idx < self.slots);
         let g = self.layout.geometry();
+        if idx < self.chunk_slots {
+            // SAFETY: idx < slots and idx < chunk_slots: the first chunk exists and holds slot idx.
+            return unsafe { self.first_chunk.add(idx as usize * g.stride) };
+        }
         let chunk = (u64::from(idx) >> self.shift) as usize;
         let offset = (idx & self.mask) as usize * g.stride;
         // SAFETY: idx < slots, so the chunk exists and `offset` lies inside it.
@@ -276,21 +287,20 @@ impl<L: SlotLayout> Engine<L> {
     pub fn alloc(&mut self) -> Result<(Handle, *mut u8, Option<Handle>), PoolError> {
         let g = self.layout.geometry();
         let mut evicted = None;
-        let idx = if self.free_head != NIL {
+        let (idx, slot) = if self.free_head != NIL {
             let idx = self.free_head;
             let slot = self.slot_ptr(idx);
             // SAFETY: a free slot's body starts with its u32 free link.
             self.free_head = unsafe { *slot.add(g.body_offset).cast::<u32>() };
-            idx
+            (idx, slot)
         } else if self.fresh < self.slots {
             self.fresh += 1;
-            self.fresh - 1
+            (self.fresh - 1, self.slot_ptr(self.fresh - 1))
         } else {
             let (idx, old) = self.take_when_full()?;
             evicted = old;
-            idx
+            (idx, self.slot_ptr(idx))
         };
-        let slot = self.slot_ptr(idx);
         let generation = self.generation_at(slot).wrapping_add(1);
         self.set_generation(slot, generation);
         self.set_bit(idx, true);
@@ -333,13 +343,15 @@ impl<L: SlotLayout> Engine<L> {
         }
     }
 
-    /// Frees the slot of `handle`, which the caller has checked with
+    /// Frees the slot of `handle`, whose `body` the caller got from
     /// [`live_body`](Self::live_body) and whose object it has taken out.
     #[inline]
-    pub fn release(&mut self, handle: Handle) {
+    pub fn release(&mut self, handle: Handle, body: *mut u8) {
         let g = self.layout.geometry();
         let idx = handle.index;
-        let slot = self.slot_ptr(idx);
+        // SAFETY: `body` is this slot's body, `body_offset` bytes into the slot.
+        let slot = unsafe { body.sub(g.body_offset) };
+        debug_assert_eq!(slot, self.slot_ptr(idx));
         debug_assert_eq!(self.generation_at(slot), handle.generation);
         self.set_generation(slot, handle.generation.wrapping_add(1));
         // SAFETY: body_offset + body_size <= stride; the slot is ours (&mut self).

@@ -70,8 +70,8 @@ impl RawPool {
     /// # Errors
     /// [`PoolError::StaleHandle`] for a handle that names no live element.
     pub fn free(&mut self, handle: Handle) -> Result<(), PoolError> {
-        self.engine.live_body(handle).ok_or(PoolError::StaleHandle)?;
-        self.engine.release(handle);
+        let body = self.engine.live_body(handle).ok_or(PoolError::StaleHandle)?;
+        self.engine.release(handle, body);
         Ok(())
     }
 

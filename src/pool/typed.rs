@@ -98,7 +98,7 @@ impl<T> Pool<T> {
         // SAFETY: a live body holds an initialised T; release() marks the
         // slot free right after, so it is never read again as a T.
         let value = unsafe { body.cast::<T>().read() };
-        self.engine.release(handle);
+        self.engine.release(handle, body);
         Ok(value)
     }
 
