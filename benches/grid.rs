@@ -11,7 +11,7 @@
 //! (the peers need tens of seconds per full pass there). After criterion, one
 //! timed pass over EVERY scenario of the three maps prints the median µs per
 //! query by scenario bucket, as a Markdown table (used for
-//! docs/PERFORMANCE-grid.md). Set `GRID_BENCH_NO_TABLE=1` to skip that pass.
+//! docs/PERFORMANCE.md). Set `GRID_BENCH_NO_TABLE=1` to skip that pass.
 //!
 //! Run: `cargo bench --bench grid`
 
