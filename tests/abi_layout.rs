@@ -74,7 +74,7 @@ fn header_structs(header: &str) -> BTreeMap<String, Vec<String>> {
         } else if line.ends_with(';') && !line.starts_with("/*") && !line.starts_with('*') {
             let decl = line.trim_end_matches(';');
             let decl = decl.split('[').next().unwrap();
-            let field = decl.rsplit(|c: char| c == ' ' || c == '*').next().unwrap();
+            let field = decl.rsplit([' ', '*']).next().unwrap();
             fields.push(field.to_string());
         }
     }

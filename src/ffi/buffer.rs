@@ -5,19 +5,28 @@ use super::status::*;
 use core::ffi::{c_char, CStr};
 
 /// A required out-parameter.
-pub fn out_ref<'a, T>(ptr: *mut T, param: &str) -> FfiResult<&'a mut T> {
+///
+/// # Safety
+/// `ptr` must be NULL or valid for a write of `T`.
+pub unsafe fn out_ref<'a, T>(ptr: *mut T, param: &str) -> FfiResult<&'a mut T> {
     // SAFETY: C promises a non-NULL out-pointer is valid for writes of T.
     unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null(param))
 }
 
 /// A required in-parameter passed by pointer.
-pub fn in_ref<'a, T>(ptr: *const T, param: &str) -> FfiResult<&'a T> {
+///
+/// # Safety
+/// `ptr` must be NULL or valid for a read of `T`.
+pub unsafe fn in_ref<'a, T>(ptr: *const T, param: &str) -> FfiResult<&'a T> {
     // SAFETY: C promises a non-NULL pointer is valid for reads of T.
     unsafe { ptr.as_ref() }.ok_or_else(|| FfiError::null(param))
 }
 
 /// An input array `(ptr, len)`; NULL is allowed only with `len == 0`.
-pub fn in_slice<'a, T>(ptr: *const T, len: usize, param: &str) -> FfiResult<&'a [T]> {
+///
+/// # Safety
+/// `ptr` must be NULL (only with `len == 0`) or hold `len` initialised elements.
+pub unsafe fn in_slice<'a, T>(ptr: *const T, len: usize, param: &str) -> FfiResult<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -29,7 +38,10 @@ pub fn in_slice<'a, T>(ptr: *const T, len: usize, param: &str) -> FfiResult<&'a 
 }
 
 /// A caller buffer `(out, cap)` to fill; NULL is allowed only with `cap == 0`.
-pub fn out_slice<'a, T>(ptr: *mut T, cap: usize, param: &str) -> FfiResult<&'a mut [T]> {
+///
+/// # Safety
+/// `ptr` must be NULL (only with `cap == 0`) or valid for `cap` element writes.
+pub unsafe fn out_slice<'a, T>(ptr: *mut T, cap: usize, param: &str) -> FfiResult<&'a mut [T]> {
     if cap == 0 {
         return Ok(&mut []);
     }
@@ -43,7 +55,10 @@ pub fn out_slice<'a, T>(ptr: *mut T, cap: usize, param: &str) -> FfiResult<&'a m
 /// Copies `src` into the caller buffer `(out, cap, out_len)`: writes
 /// `min(len, cap)` elements, sets `*out_len` to the full length, and returns
 /// SUCCESS, or SUCCESS | BUFFER_TOO_SMALL when truncated.
-pub fn write_buffer<T: Copy>(src: &[T], out: *mut T, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
+///
+/// # Safety
+/// `out` must be NULL (only with `cap == 0`) or hold `cap` elements; `out_len` NULL or writable.
+pub unsafe fn write_buffer<T: Copy>(src: &[T], out: *mut T, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
     let len_out = out_ref(out_len, "out_len")?;
     let dst = out_slice(out, cap as usize, param)?;
     let n = src.len().min(dst.len());
@@ -62,7 +77,10 @@ pub fn buffer_status(needed: usize, cap: u32) -> TessStatus {
 }
 
 /// A NUL-terminated UTF-8 string parameter.
-pub fn in_str<'a>(ptr: *const c_char, param: &str) -> FfiResult<&'a str> {
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string.
+pub unsafe fn in_str<'a>(ptr: *const c_char, param: &str) -> FfiResult<&'a str> {
     if ptr.is_null() {
         return Err(FfiError::null(param));
     }

@@ -320,7 +320,9 @@ fn search_options(opts: Option<&TessGridSearchOptions>) -> FfiResult<SearchOptio
     Ok(SearchOptions { algorithm, moves, style, record_expanded: o.record_expanded != 0 })
 }
 
-fn write_cells(src: &[Cell], out: *mut TessGridCell, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn write_cells(src: &[Cell], out: *mut TessGridCell, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
     let len_out = out_ref(out_len, "out_len")?;
     let dst = out_slice(out, cap as usize, param)?;
     for (d, s) in dst.iter_mut().zip(src) {
@@ -570,7 +572,9 @@ pub unsafe extern "C" fn tess_graph_query_free(query: *mut TessGraphQuery) {
     ffi_status!({ take_boxed(query, "query").map(|_| TESS_SUCCESS) });
 }
 
-fn graph_path_out(
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn graph_path_out(
     query: *mut TessGraphQuery,
     out_cost: *mut f64,
     path: *mut u32,

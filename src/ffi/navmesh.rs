@@ -203,7 +203,9 @@ fn query_error(e: QueryError) -> FfiError {
     }
 }
 
-fn publish(out: *mut *const TessNavMesh, mesh: Result<NavMesh, BuildError>) -> FfiResult {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn publish(out: *mut *const TessNavMesh, mesh: Result<NavMesh, BuildError>) -> FfiResult {
     let out = out_ref(out, "out")?;
     *out = core::ptr::null();
     let mesh = mesh.map_err(build_error)?;
@@ -215,7 +217,9 @@ fn v3(v: TessVec3, name: &str) -> FfiResult<[f32; 3]> {
     finite3(v.into(), name)
 }
 
-fn filter_of(f: *const TessQueryFilter) -> FfiResult<QueryFilter> {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn filter_of(f: *const TessQueryFilter) -> FfiResult<QueryFilter> {
     if f.is_null() {
         return Ok(QueryFilter::default());
     }
@@ -262,7 +266,9 @@ fn path_status(r: PathResult) -> TessStatus {
 }
 
 /// Copies `len` mapped elements into a caller buffer with `write_buffer` semantics.
-fn write_mapped<T: Copy>(len: usize, map: impl Fn(usize) -> T, out: *mut T, cap: u32, out_len: *mut u32, name: &str) -> FfiResult {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn write_mapped<T: Copy>(len: usize, map: impl Fn(usize) -> T, out: *mut T, cap: u32, out_len: *mut u32, name: &str) -> FfiResult {
     let len_out = out_ref(out_len, "out_len")?;
     let dst = out_slice(out, cap as usize, name)?;
     for (i, d) in dst.iter_mut().enumerate().take(len) {
@@ -1041,7 +1047,9 @@ pub unsafe extern "C" fn tess_navmesh_query_find_distance_to_wall(
     })
 }
 
-fn with_rng<T>(rng: *mut TessRng, f: impl FnOnce(&mut Rng) -> FfiResult<T>) -> FfiResult<T> {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn with_rng<T>(rng: *mut TessRng, f: impl FnOnce(&mut Rng) -> FfiResult<T>) -> FfiResult<T> {
     let raw = out_ref(rng, "rng")?;
     let mut r = Rng::from_state(raw.state).ok_or_else(|| FfiError::invalid("`rng` has an all-zero state: seed it with tess_rng_seed"))?;
     let out = f(&mut r);

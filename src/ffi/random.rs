@@ -19,7 +19,9 @@ pub struct TessRng {
     pub state: [u64; 4],
 }
 
-fn rng_mut<'a>(rng: *mut TessRng) -> FfiResult<&'a mut Rng> {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn rng_mut<'a>(rng: *mut TessRng) -> FfiResult<&'a mut Rng> {
     let raw = out_ref(rng, "rng")?;
     if raw.state == [0; 4] {
         return Err(FfiError::invalid("`rng` has an all-zero state: seed it with tess_rng_seed"));
@@ -198,7 +200,9 @@ impl Sampler for CdfSampler {
     }
 }
 
-fn sampler_new<H: Handle>(weights: *const f64, count: u32, out: *mut *mut H) -> FfiResult
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn sampler_new<H: Handle>(weights: *const f64, count: u32, out: *mut *mut H) -> FfiResult
 where
     H::Target: Sampler,
 {
@@ -209,7 +213,9 @@ where
     Ok(TESS_SUCCESS)
 }
 
-fn sampler_sample<H: Handle>(sampler: *const H, rng: *mut TessRng, out: *mut u32, count: u32) -> FfiResult
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn sampler_sample<H: Handle>(sampler: *const H, rng: *mut TessRng, out: *mut u32, count: u32) -> FfiResult
 where
     H::Target: Sampler,
 {

@@ -153,7 +153,9 @@ fn ok(r: Result<(), RouterError>) -> FfiResult {
 }
 
 /// Writes `text` plus a NUL into `(out, cap, out_len)`; `*out_len` counts the NUL.
-fn write_text(text: &str, out: *mut c_char, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn write_text(text: &str, out: *mut c_char, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
     let mut bytes = Vec::with_capacity(text.len() + 1);
     bytes.extend_from_slice(text.as_bytes());
     bytes.push(0);
@@ -174,7 +176,9 @@ fn copy_name(dst: &mut [u8], name: &str) {
 
 /// Fills the caller's header and payload buffer; puts the message back when
 /// the payload does not fit.
-fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> FfiResult {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> FfiResult {
     info.seq = m.seq;
     info.command = m.command;
     info.flags = m.flags;

@@ -83,7 +83,9 @@ struct Buffer<'a, T> {
 }
 
 impl<'a, T> Buffer<'a, T> {
-    fn new(out: *mut T, cap: u32, out_len: *mut u32, out_name: &str, len_name: &str) -> FfiResult<Self> {
+    /// # Safety
+    /// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+    unsafe fn new(out: *mut T, cap: u32, out_len: *mut u32, out_name: &str, len_name: &str) -> FfiResult<Self> {
         let len = out_ref(out_len, len_name)?;
         Ok(Buffer { out: out_slice(out, cap as usize, out_name)?, len })
     }

@@ -137,7 +137,9 @@ fn publish(out: &mut *const TessSvo, svo: Result<Svo, SvoError>) -> FfiResult {
     Ok(TESS_SUCCESS)
 }
 
-fn params(p: *const TessSvoBuildParams) -> FfiResult<MeshParams> {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn params(p: *const TessSvoBuildParams) -> FfiResult<MeshParams> {
     let p = in_ref(p, "params")?;
     Ok(MeshParams {
         bounds_min: finite3(p.bounds_min.into(), "params.bounds_min")?,
@@ -147,7 +149,9 @@ fn params(p: *const TessSvoBuildParams) -> FfiResult<MeshParams> {
     })
 }
 
-fn text<'a>(bytes: *const u8, len: u32, param: &str) -> FfiResult<&'a str> {
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn text<'a>(bytes: *const u8, len: u32, param: &str) -> FfiResult<&'a str> {
     std::str::from_utf8(in_slice(bytes, len as usize, param)?)
         .map_err(|e| FfiError::new(TESS_PARSE_ERROR, format!("`{param}` is not UTF-8 text: {e}")))
 }

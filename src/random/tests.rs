@@ -38,7 +38,8 @@ fn check_fit(weights: &[f64], samples: u64, seed: u64) {
     let p = normalised(weights);
     let alias = AliasTable::new(weights).unwrap();
     let cdf = CdfSampler::new(weights).unwrap();
-    let samplers: [(&str, &dyn Fn(&mut Rng) -> u32); 2] = [("alias", &|r| alias.sample(r)), ("cdf", &|r| cdf.sample(r))];
+    type Sampler<'a> = (&'a str, &'a dyn Fn(&mut Rng) -> u32);
+    let samplers: [Sampler; 2] = [("alias", &|r| alias.sample(r)), ("cdf", &|r| cdf.sample(r))];
     for (name, sampler) in samplers {
         let mut rng = Rng::new(seed);
         let mut counts = vec![0u64; weights.len()];

@@ -8,7 +8,7 @@ const CHUNK: usize = 16;
 /// True when every element is a positive normal finite float.
 #[inline(always)]
 fn all_normal(chunk: &[f32]) -> bool {
-    chunk.iter().fold(true, |acc, &x| acc & (x >= f32::MIN_POSITIVE) & (x < f32::INFINITY))
+    chunk.iter().fold(true, |acc, &x| acc & (f32::MIN_POSITIVE..f32::INFINITY).contains(&x))
 }
 
 macro_rules! dispatch {

@@ -78,8 +78,8 @@ pub fn rsqrt_f32(x: f32, magic: Magic, iterations: u32) -> f32 {
     let y = rsqrt_f32_normal(scaled, magic, iterations) * if tiny { 4096.0 } else { 1.0 };
     let y = if x == 0.0 { f32::INFINITY.copysign(x) } else { y };
     let y = if x == f32::INFINITY { 0.0 } else { y };
-    // `!(x >= 0)` is true for negatives and NaN (and false for -0).
-    if !(x >= 0.0) { f32::NAN } else { y }
+    // Negatives and NaN (but not -0, which compares equal to 0).
+    if x.is_nan() || x < 0.0 { f32::NAN } else { y }
 }
 
 /// The approximation for positive normal finite `x` only; any other input
@@ -108,7 +108,7 @@ pub fn rsqrt_f64(x: f64, magic: Magic, iterations: u32) -> f64 {
     let y = rsqrt_f64_normal(scaled, magic, iterations) * if tiny { 134_217_728.0 } else { 1.0 };
     let y = if x == 0.0 { f64::INFINITY.copysign(x) } else { y };
     let y = if x == f64::INFINITY { 0.0 } else { y };
-    if !(x >= 0.0) { f64::NAN } else { y }
+    if x.is_nan() || x < 0.0 { f64::NAN } else { y }
 }
 
 /// f64 counterpart of [`rsqrt_f32_normal`].
