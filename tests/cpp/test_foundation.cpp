@@ -8,17 +8,7 @@
 
 #include "check.h"
 #include "tessera.hpp"
-
-template <typename F>
-static bool throws_detail(F &&f, TessStatus detail, std::string *message = nullptr) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        if (message) *message = e.what();
-        return e.has(detail);
-    }
-    return false;
-}
+#include "throws.hpp"
 
 int main() {
     CHECK(std::string(tess_version()) == TESS_VERSION_STRING);

@@ -11,16 +11,7 @@
 #include "check.h"
 #include "tessera.hpp"
 #include "tessera/grid.hpp"
-
-template <typename F>
-static bool throws_status(F &&f, TessStatus status) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.status() == status;
-    }
-    return false;
-}
+#include "throws.hpp"
 
 int main() {
     tess::GridMap map = tess::GridMap::load("data/movingai/grid/den520d.map");

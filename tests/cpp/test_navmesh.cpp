@@ -9,16 +9,7 @@
 
 #include "check.h"
 #include "tessera.hpp"
-
-template <typename F>
-static bool throws_detail(F &&f, TessStatus detail) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.has(detail);
-    }
-    return false;
-}
+#include "throws.hpp"
 
 static double xz_len(const std::vector<TessVec3> &p) {
     double len = 0;

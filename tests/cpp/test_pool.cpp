@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "tessera/pool.hpp"
+#include "throws.hpp"
 
 static int alive = 0;
 
@@ -15,16 +16,6 @@ struct Enemy {
     Enemy(const Enemy &o) : name(o.name), hp(o.hp) { ++alive; }
     ~Enemy() { --alive; }
 };
-
-template <typename F>
-static bool throws_detail(F &&f, TessStatus detail) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.has(detail);
-    }
-    return false;
-}
 
 int main() {
     {

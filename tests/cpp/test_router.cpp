@@ -12,18 +12,9 @@
 
 #include "check.h"
 #include "tessera/router.hpp"
+#include "throws.hpp"
 
 using namespace std::chrono_literals;
-
-template <typename F>
-static TessStatus status_of(F &&f) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.status();
-    }
-    return TESS_SUCCESS;
-}
 
 int main() {
     const std::string address = "unix:/tmp/tess-router-cpp-" + std::to_string(getpid()) + ".sock";
@@ -33,16 +24,16 @@ int main() {
     tess::Router a("a", &config);
     tess::Router b("b", &config);
     CHECK(a.listen(address) == address);
-    CHECK(status_of([&] { tess::Router c("c"); c.listen(address); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS | TESS_IO_ERROR));
-    CHECK(status_of([&] { tess::Router("bad id"); }) == (TESS_FAILURE | TESS_INVALID_PARAM));
+    CHECK(thrown_status([&] { tess::Router c("c"); c.listen(address); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS | TESS_IO_ERROR));
+    CHECK(thrown_status([&] { tess::Router("bad id"); }) == (TESS_FAILURE | TESS_INVALID_PARAM));
     b.connect("a", address);
-    CHECK(status_of([&] { b.connect("a", address); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS));
+    CHECK(thrown_status([&] { b.connect("a", address); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS));
 
     // Move-only ownership: the moved-to router keeps working.
     tess::Router moved = std::move(b);
-    CHECK(status_of([&] { moved.send("nowhere::x", 1, "x", 1); }) == (TESS_FAILURE | TESS_NO_ROUTE));
+    CHECK(thrown_status([&] { moved.send("nowhere::x", 1, "x", 1); }) == (TESS_FAILURE | TESS_NO_ROUTE));
     std::vector<uint8_t> too_big(100001, 1);
-    CHECK(status_of([&] { moved.send("a::x", 1, too_big); }) == (TESS_FAILURE | TESS_INVALID_PARAM));
+    CHECK(thrown_status([&] { moved.send("a::x", 1, too_big); }) == (TESS_FAILURE | TESS_INVALID_PARAM));
 
     // A payload larger than the wrapper's first buffer comes through its retry, intact.
     std::vector<uint8_t> big(70000);
@@ -61,7 +52,7 @@ int main() {
 
     // Broadcast group.
     a.join("g");
-    CHECK(status_of([&] { a.join("g"); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS));
+    CHECK(thrown_status([&] { a.join("g"); }) == (TESS_FAILURE | TESS_ALREADY_EXISTS));
     moved.broadcast("g", 0x0C00, "hi", 2);
     auto bc = a.recv(10000ms);
     CHECK(bc && bc->destination == "g" && bc->kind == TESS_ROUTER_BROADCAST);
@@ -76,7 +67,7 @@ int main() {
         CHECK(x && v == next);
     }
     a.begin_migration("a::npc");
-    CHECK(status_of([&] { a.begin_migration("a::npc"); }) == (TESS_FAILURE | TESS_WRONG_STATE));
+    CHECK(thrown_status([&] { a.begin_migration("a::npc"); }) == (TESS_FAILURE | TESS_WRONG_STATE));
     a.end_migration("a::npc", "b");
     moved.adopt("a::npc");
     for (uint32_t i = 50; i < 80; i++) moved.send("a::npc", 1, &i, sizeof i);
@@ -93,6 +84,6 @@ int main() {
     CHECK(!moved.recv(50ms));
     CHECK(moved.stats().lost == 0 && a.stats().lost == 0);
     CHECK(moved.peer_state("a") == TESS_ROUTER_PEER_CONNECTED);
-    CHECK(status_of([&] { moved.peer_state("zz"); }) == (TESS_FAILURE | TESS_NOT_FOUND));
+    CHECK(thrown_status([&] { moved.peer_state("zz"); }) == (TESS_FAILURE | TESS_NOT_FOUND));
     return check_summary();
 }

@@ -12,16 +12,7 @@
 
 #include "check.h"
 #include "tessera/spatial.hpp"
-
-template <typename F>
-static bool throws_status(F &&f, TessStatus status) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.status() == status;
-    }
-    return false;
-}
+#include "throws.hpp"
 
 static bool within(float ax, float az, float bx, float bz, float r) {
     double dx = double(ax) - double(bx), dz = double(az) - double(bz);

@@ -7,18 +7,9 @@
 
 #include "check.h"
 #include "tessera/svo.hpp"
+#include "throws.hpp"
 
 static bool wall(int x, int y, int z) { return x == 6 && !(y == 3 && z == 3) && z < 10; }
-
-template <typename F>
-static bool throws_detail(F &&f, TessStatus detail) {
-    try {
-        f();
-    } catch (const tess::Error &e) {
-        return e.has(detail);
-    }
-    return false;
-}
 
 int main() {
     std::string text = "voxel 12 12 12\n";
