@@ -52,6 +52,44 @@ pub unsafe fn out_slice<'a, T>(ptr: *mut T, cap: usize, param: &str) -> FfiResul
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, cap) })
 }
 
+/// A checked caller buffer `(out, cap, out_len)`: fill `out` (directly, or
+/// with [`CallerBuffer::fill`]), then [`CallerBuffer::finish`] with the full
+/// result length.
+pub struct CallerBuffer<'a, T> {
+    /// The caller's `cap` elements.
+    pub out: &'a mut [T],
+    len: &'a mut u32,
+}
+
+impl<'a, T> CallerBuffer<'a, T> {
+    /// Checks `out_len` (required) and `out` (NULL only with `cap == 0`).
+    ///
+    /// # Safety
+    /// `out` must be NULL or hold `cap` elements; `out_len` NULL or writable.
+    pub unsafe fn new(out: *mut T, cap: u32, out_len: *mut u32, out_name: &str, len_name: &str) -> FfiResult<Self> {
+        let len = out_ref(out_len, len_name)?;
+        Ok(CallerBuffer { out: out_slice(out, cap as usize, out_name)?, len })
+    }
+
+    /// Records the full result length and returns SUCCESS, or
+    /// SUCCESS | BUFFER_TOO_SMALL when it exceeded the capacity.
+    pub fn finish(self, total: usize) -> TessStatus {
+        *self.len = u32::try_from(total).unwrap_or(u32::MAX);
+        buffer_status(total, self.out.len() as u32)
+    }
+}
+
+impl<T> CallerBuffer<'_, T> {
+    /// Writes the first `cap` items of `src` and finishes with its full length.
+    pub fn fill(self, src: impl ExactSizeIterator<Item = T>) -> TessStatus {
+        let total = src.len();
+        for (dst, v) in self.out.iter_mut().zip(src) {
+            *dst = v;
+        }
+        self.finish(total)
+    }
+}
+
 /// Copies `src` into the caller buffer `(out, cap, out_len)`: writes
 /// `min(len, cap)` elements, sets `*out_len` to the full length, and returns
 /// SUCCESS, or SUCCESS | BUFFER_TOO_SMALL when truncated.
@@ -59,12 +97,7 @@ pub unsafe fn out_slice<'a, T>(ptr: *mut T, cap: usize, param: &str) -> FfiResul
 /// # Safety
 /// `out` must be NULL (only with `cap == 0`) or hold `cap` elements; `out_len` NULL or writable.
 pub unsafe fn write_buffer<T: Copy>(src: &[T], out: *mut T, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
-    let len_out = out_ref(out_len, "out_len")?;
-    let dst = out_slice(out, cap as usize, param)?;
-    let n = src.len().min(dst.len());
-    dst[..n].copy_from_slice(&src[..n]);
-    *len_out = u32::try_from(src.len()).unwrap_or(u32::MAX);
-    Ok(buffer_status(src.len(), cap))
+    Ok(CallerBuffer::new(out, cap, out_len, param, "out_len")?.fill(src.iter().copied()))
 }
 
 /// SUCCESS, or SUCCESS | BUFFER_TOO_SMALL when `needed > cap`.

@@ -2,7 +2,7 @@
 //! graphs (BFS, Dijkstra, A*, strongly connected components, reachability)
 //! and the SVG renderer.
 
-use super::buffer::{in_ref, in_slice, in_str, out_ref, out_slice, write_buffer};
+use super::buffer::{in_ref, in_slice, in_str, out_ref, out_slice, write_buffer, CallerBuffer};
 use super::error::{ffi_status, FfiError, FfiResult};
 use super::handle::{boxed_mut, boxed_ref, new_boxed, new_shared, opaque_handle, release_shared, shared_clone, shared_ref, take_boxed};
 use super::status::*;
@@ -323,13 +323,7 @@ fn search_options(opts: Option<&TessGridSearchOptions>) -> FfiResult<SearchOptio
 /// # Safety
 /// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
 unsafe fn write_cells(src: &[Cell], out: *mut TessGridCell, cap: u32, out_len: *mut u32, param: &str) -> FfiResult {
-    let len_out = out_ref(out_len, "out_len")?;
-    let dst = out_slice(out, cap as usize, param)?;
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = TessGridCell { x: s.x, y: s.y };
-    }
-    *len_out = u32::try_from(src.len()).unwrap_or(u32::MAX);
-    Ok(super::buffer::buffer_status(src.len(), cap))
+    Ok(CallerBuffer::new(out, cap, out_len, param, "out_len")?.fill(src.iter().map(|s| TessGridCell { x: s.x, y: s.y })))
 }
 
 /// Finds a shortest path from `start` to `goal`.

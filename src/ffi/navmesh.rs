@@ -5,7 +5,7 @@
 //! 32 bits, so a ref from another mesh is rejected as stale. 0 means "none".
 //! Off-mesh connection `k` has index `poly_count + k`.
 
-use super::buffer::{finite3, in_ref, in_slice, in_str, out_ref, out_slice, write_buffer};
+use super::buffer::{finite3, in_ref, in_slice, in_str, out_ref, out_slice, write_buffer, CallerBuffer};
 use super::error::{ffi_status, FfiError, FfiResult};
 use super::handle::{boxed_mut, new_boxed, new_shared, opaque_handle, pack_item_id, release_shared, shared_clone, shared_ref, take_boxed, unpack_item_id};
 use super::random::TessRng;
@@ -269,13 +269,7 @@ fn path_status(r: PathResult) -> TessStatus {
 /// # Safety
 /// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
 unsafe fn write_mapped<T: Copy>(len: usize, map: impl Fn(usize) -> T, out: *mut T, cap: u32, out_len: *mut u32, name: &str) -> FfiResult {
-    let len_out = out_ref(out_len, "out_len")?;
-    let dst = out_slice(out, cap as usize, name)?;
-    for (i, d) in dst.iter_mut().enumerate().take(len) {
-        *d = map(i);
-    }
-    *len_out = u32::try_from(len).unwrap_or(u32::MAX);
-    Ok(super::buffer::buffer_status(len, cap))
+    Ok(CallerBuffer::new(out, cap, out_len, name, "out_len")?.fill((0..len).map(map)))
 }
 
 // ---- filters ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 //! C API: uniform spatial grid over the XZ plane with neighbour queries and
 //! area-of-interest (AOI) events.
 
-use super::buffer::{buffer_status, in_slice, out_ref, out_slice};
-use super::error::{ffi_status, FfiError, FfiResult};
+use super::buffer::{in_slice, out_ref, CallerBuffer};
+use super::error::{ffi_status, FfiError};
 use super::handle::{boxed_mut, boxed_ref, new_boxed, opaque_handle, take_boxed};
 use super::status::*;
 use super::types::TessVec3;
@@ -73,38 +73,6 @@ fn spatial_error(e: SpatialError) -> FfiError {
 impl From<IdPair> for TessIdPair {
     fn from(p: IdPair) -> Self {
         TessIdPair { a: p.a, b: p.b }
-    }
-}
-
-/// A checked caller buffer `(out, cap, out_len)`.
-struct Buffer<'a, T> {
-    out: &'a mut [T],
-    len: &'a mut u32,
-}
-
-impl<'a, T> Buffer<'a, T> {
-    /// # Safety
-    /// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
-    unsafe fn new(out: *mut T, cap: u32, out_len: *mut u32, out_name: &str, len_name: &str) -> FfiResult<Self> {
-        let len = out_ref(out_len, len_name)?;
-        Ok(Buffer { out: out_slice(out, cap as usize, out_name)?, len })
-    }
-
-    /// Records the full result length and returns SUCCESS, or
-    /// SUCCESS | BUFFER_TOO_SMALL when it exceeded the capacity.
-    fn finish(self, total: usize) -> TessStatus {
-        *self.len = u32::try_from(total).unwrap_or(u32::MAX);
-        buffer_status(total, self.out.len() as u32)
-    }
-}
-
-impl<T: Copy> Buffer<'_, T> {
-    fn fill(self, src: impl ExactSizeIterator<Item = T>) -> TessStatus {
-        let total = src.len();
-        for (dst, v) in self.out.iter_mut().zip(src) {
-            *dst = v;
-        }
-        self.finish(total)
     }
 }
 
@@ -310,7 +278,7 @@ pub unsafe extern "C" fn tess_spatial_grid_query_circle(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, cap, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, cap, out_len, "out", "out_len")?;
         let total = grid.query_circle(x, z, radius, buf.out).map_err(spatial_error)?;
         Ok(buf.finish(total))
     })
@@ -337,7 +305,7 @@ pub unsafe extern "C" fn tess_spatial_grid_query_aabb(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, cap, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, cap, out_len, "out", "out_len")?;
         let total = grid.query_box(min_x, min_z, max_x, max_z, buf.out).map_err(spatial_error)?;
         Ok(buf.finish(total))
     })
@@ -361,7 +329,7 @@ pub unsafe extern "C" fn tess_spatial_grid_query_entity(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, cap, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, cap, out_len, "out", "out_len")?;
         let total = grid.query_entity(id, buf.out).map_err(spatial_error)?;
         Ok(buf.finish(total))
     })
@@ -393,7 +361,7 @@ pub unsafe extern "C" fn tess_spatial_grid_nearest(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, k, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, k, out_len, "out", "out_len")?;
         // SAFETY: TessSpatialHit and Hit are #[repr(C)] { u64, f64 } (asserted
         // above), so the caller's buffer is a valid [Hit] of the same length.
         let hits = unsafe { core::slice::from_raw_parts_mut(buf.out.as_mut_ptr().cast::<Hit>(), buf.out.len()) };
@@ -423,7 +391,7 @@ pub unsafe extern "C" fn tess_spatial_grid_pairs_within(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, cap, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, cap, out_len, "out", "out_len")?;
         let mut total = 0usize;
         grid.for_each_pair_within(r, |p| {
             if let Some(slot) = buf.out.get_mut(total) {
@@ -465,8 +433,8 @@ pub unsafe extern "C" fn tess_spatial_grid_aoi_update(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_mut(grid, "grid")?;
-        let enter = Buffer::new(enter, enter_cap, enter_len, "enter", "enter_len")?;
-        let leave = Buffer::new(leave, leave_cap, leave_len, "leave", "leave_len")?;
+        let enter = CallerBuffer::new(enter, enter_cap, enter_len, "enter", "enter_len")?;
+        let leave = CallerBuffer::new(leave, leave_cap, leave_len, "leave", "leave_len")?;
         let events = grid.aoi_update();
         let a = enter.fill(events.enter.iter().map(|&p| p.into()));
         let b = leave.fill(events.leave.iter().map(|&p| p.into()));
@@ -493,7 +461,7 @@ pub unsafe extern "C" fn tess_spatial_grid_aoi_events(
 ) -> TessStatus {
     ffi_status!({
         let grid = boxed_ref(grid, "grid")?;
-        let buf = Buffer::new(out, cap, out_len, "out", "out_len")?;
+        let buf = CallerBuffer::new(out, cap, out_len, "out", "out_len")?;
         let events = grid.aoi_events();
         let list = match kind {
             TESS_AOI_ENTER => events.enter,
