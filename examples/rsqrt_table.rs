@@ -15,6 +15,11 @@ fn main() {
             println!("| {magic:?} `{:#010x}` | {it} | {:.4e} | {:.4e} | {:.7} |", magic.constant_f32(), s.max_rel, s.mean_rel, s.worst_input);
         }
     }
+    #[cfg(target_arch = "x86_64")]
+    {
+        let (max, mean) = sse_rsqrt_newton_error();
+        println!("| SSE `_mm_rsqrt_ps` (this CPU) | 1 | {max:.4e} | {mean:.4e} | |");
+    }
     println!("\n### f64: 2^22 evenly spaced inputs in [1, 4)\n");
     println!("| constant | iterations | max relative error | mean relative error |");
     println!("|---|---|---|---|");
@@ -39,4 +44,24 @@ fn main() {
             println!("| {magic:?} | {it} | {angle:.2e} | {length:.3e} |");
         }
     }
+}
+
+/// The hardware estimate plus one Newton step, over every f32 in [1, 4)
+/// (the benchmark's peer; its accuracy depends on the CPU).
+#[cfg(target_arch = "x86_64")]
+fn sse_rsqrt_newton_error() -> (f64, f64) {
+    use std::arch::x86_64::{_mm_cvtss_f32, _mm_rsqrt_ss, _mm_set_ss};
+    let (mut max, mut sum, mut n) = (0.0f64, 0.0f64, 0u64);
+    for bits in 1.0f32.to_bits()..4.0f32.to_bits() {
+        let x = f32::from_bits(bits);
+        // SAFETY: SSE is part of the x86_64 baseline.
+        let y = unsafe { _mm_cvtss_f32(_mm_rsqrt_ss(_mm_set_ss(x))) };
+        let y = y * (1.5 - 0.5 * x * y * y);
+        let exact = 1.0 / f64::from(x).sqrt();
+        let rel = ((f64::from(y) - exact) / exact).abs();
+        max = max.max(rel);
+        sum += rel;
+        n += 1;
+    }
+    (max, sum / n as f64)
 }
