@@ -7,6 +7,8 @@ use tessera::pool::{FullPolicy, Handle, Pool, PoolConfig, PoolError};
 #[derive(Debug, Clone)]
 enum Op {
     Alloc(u64),
+    /// `alloc` rather than `alloc_evicting`: an evicted object is dropped by the pool.
+    AllocPlain(u64),
     /// Free the k-th live handle (mod count), or a handle freed before.
     Free(usize),
     FreeStale(usize),
@@ -18,7 +20,8 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => any::<u64>().prop_map(Op::Alloc),
+        4 => any::<u64>().prop_map(Op::Alloc),
+        2 => any::<u64>().prop_map(Op::AllocPlain),
         3 => any::<usize>().prop_map(Op::Free),
         1 => any::<usize>().prop_map(Op::FreeStale),
         3 => any::<usize>().prop_map(Op::Get),
@@ -50,18 +53,32 @@ fn check<T: Clone + PartialEq + std::fmt::Debug>(
     let mut evictions = 0u64;
     for op in ops {
         match op {
-            Op::Alloc(v) => {
+            Op::Alloc(v) | Op::AllocPlain(v) => {
                 let full = model.len() == capacity as usize;
-                match pool.alloc_evicting(make(*v)) {
+                let result = match op {
+                    Op::Alloc(_) => pool.alloc_evicting(make(*v)).map(|(h, e)| (h, e.map(|e| (e.handle, Some(e.value))))),
+                    // The plain call does not report the evicted object: the model knows which one it must be.
+                    _ => pool.alloc(make(*v)).map(|h| (h, None)),
+                };
+                match result {
                     Ok((h, evicted)) => {
                         prop_assert!(!model.contains_key(&h), "handle reused while live");
                         prop_assert!(!dead.contains(&h), "a dead handle was reissued");
                         match (policy, full) {
                             (FullPolicy::EvictOldest, true) => {
                                 let old = order.pop_front().unwrap();
-                                let e = evicted.unwrap();
-                                prop_assert_eq!(e.handle, old);
-                                prop_assert_eq!(Some(e.value), model.remove(&old));
+                                let old_value = model.remove(&old);
+                                match evicted {
+                                    Some((handle, value)) => {
+                                        prop_assert_eq!(handle, old);
+                                        prop_assert_eq!(value, old_value);
+                                    }
+                                    None => prop_assert!(
+                                        matches!(op, Op::AllocPlain(_)),
+                                        "alloc_evicting did not report the evicted object"
+                                    ),
+                                }
+                                prop_assert!(pool.get(old).is_none(), "the evicted handle is stale");
                                 dead.push(old);
                                 evictions += 1;
                             }
@@ -111,6 +128,10 @@ fn check<T: Clone + PartialEq + std::fmt::Debug>(
         }
         high_water = high_water.max(model.len());
         prop_assert_eq!(pool.len(), model.len());
+        // The high-water mark is derived, not counted: it must match the model after every step.
+        let stats = pool.stats();
+        prop_assert_eq!(stats.high_water as usize, high_water);
+        prop_assert_eq!((stats.live as usize, stats.evictions), (model.len(), evictions));
         if policy != FullPolicy::Grow {
             prop_assert_eq!(pool.capacity(), capacity as usize);
         }

@@ -140,7 +140,6 @@ pub(crate) struct Engine<L: SlotLayout> {
     order: Vec<Link>,
     oldest: u32,
     newest: u32,
-    high_water: u32,
     evictions: u64,
 }
 
@@ -195,7 +194,6 @@ impl<L: SlotLayout> Engine<L> {
             order: Vec::new(),
             oldest: NIL,
             newest: NIL,
-            high_water: 0,
             evictions: 0,
         };
         if config.capacity > 0 {
@@ -280,13 +278,16 @@ impl<L: SlotLayout> Engine<L> {
         (Handle { index: idx, generation }, unsafe { slot.add(self.layout.geometry().body_offset) })
     }
 
-    /// Takes a slot for a new object. On success the slot is live; its body
-    /// holds the old bytes (for an evicted slot: the evicted object, whose
-    /// handle is returned second so the caller can take it out first).
-    #[inline]
-    pub fn alloc(&mut self) -> Result<(Handle, *mut u8, Option<Handle>), PoolError> {
+    /// Takes a free or never-used slot, or `None` when every slot is live
+    /// (the caller then applies the full policy through
+    /// [`alloc_when_full`](Self::alloc_when_full)). On success the slot is
+    /// live and its body holds no object.
+    ///
+    /// This is the whole hot path of an allocation: no policy decision, no
+    /// eviction plumbing; it stays small enough to inline into the caller.
+    #[inline(always)]
+    pub fn alloc_free(&mut self) -> Option<(Handle, *mut u8)> {
         let g = self.layout.geometry();
-        let mut evicted = None;
         let (idx, slot) = if self.free_head != NIL {
             let idx = self.free_head;
             let slot = self.slot_ptr(idx);
@@ -294,28 +295,53 @@ impl<L: SlotLayout> Engine<L> {
             self.free_head = unsafe { *slot.add(g.body_offset).cast::<u32>() };
             (idx, slot)
         } else if self.fresh < self.slots {
+            let idx = self.fresh;
             self.fresh += 1;
-            (self.fresh - 1, self.slot_ptr(self.fresh - 1))
-        } else {
-            let (idx, old) = self.take_when_full()?;
-            evicted = old;
             (idx, self.slot_ptr(idx))
+        } else {
+            return None;
         };
+        Some(self.occupy(idx, slot))
+    }
+
+    /// Marks the free slot `idx` (at `slot`) live: new generation, in-use
+    /// bit, live count and, for `EvictOldest`, the allocation order.
+    #[inline(always)]
+    fn occupy(&mut self, idx: u32, slot: *mut u8) -> (Handle, *mut u8) {
         let generation = self.generation_at(slot).wrapping_add(1);
         self.set_generation(slot, generation);
         self.set_bit(idx, true);
         self.live += 1;
-        self.high_water = self.high_water.max(self.live);
         if self.policy == FullPolicy::EvictOldest {
             self.link_newest(idx);
         }
         // SAFETY: body_offset < stride.
-        Ok((Handle { index: idx, generation }, unsafe { slot.add(g.body_offset) }, evicted))
+        (Handle { index: idx, generation }, unsafe { slot.add(self.layout.geometry().body_offset) })
     }
 
-    /// The slow path of `alloc` when no free slot is left: fail, grow or evict.
+    /// Takes a slot for a new object. On success the slot is live; its body
+    /// holds the old bytes (for an evicted slot: the evicted object, whose
+    /// handle is returned second so the caller can take it out first).
+    #[inline]
+    pub fn alloc(&mut self) -> Result<(Handle, *mut u8, Option<Handle>), PoolError> {
+        match self.alloc_free() {
+            Some((handle, body)) => Ok((handle, body, None)),
+            None => self.alloc_when_full(),
+        }
+    }
+
+    /// An allocation when every slot is live: fail, grow or evict by the
+    /// policy. Returns as [`alloc`](Self::alloc).
     #[cold]
     #[inline(never)]
+    pub fn alloc_when_full(&mut self) -> Result<(Handle, *mut u8, Option<Handle>), PoolError> {
+        let (idx, evicted) = self.take_when_full()?;
+        let slot = self.slot_ptr(idx);
+        let (handle, body) = self.occupy(idx, slot);
+        Ok((handle, body, evicted))
+    }
+
+    /// Picks the slot for `alloc_when_full`: fail, grow or evict.
     fn take_when_full(&mut self) -> Result<(u32, Option<Handle>), PoolError> {
         match self.policy {
             FullPolicy::Fail => Err(PoolError::Full),
@@ -345,7 +371,7 @@ impl<L: SlotLayout> Engine<L> {
 
     /// Frees the slot of `handle`, whose `body` the caller got from
     /// [`live_body`](Self::live_body) and whose object it has taken out.
-    #[inline]
+    #[inline(always)]
     pub fn release(&mut self, handle: Handle, body: *mut u8) {
         let g = self.layout.geometry();
         let idx = handle.index;
@@ -459,9 +485,22 @@ impl<L: SlotLayout> Engine<L> {
         self.policy
     }
 
+    /// Most live objects at any one time since creation, derived rather
+    /// than counted on every allocation: it equals `fresh`, the number of
+    /// slots ever used. Proof: a slot below `fresh` is either live or on the
+    /// free list, and the free list is taken before any fresh slot, so
+    /// `fresh` grows only when every slot below it is live, which makes
+    /// `live == fresh` right after; otherwise `live <= fresh` (live slots all
+    /// lie below `fresh`), and `fresh` never shrinks (`clear` puts every
+    /// used slot back on the free list). Eviction leaves both unchanged.
+    #[inline]
+    fn high_water(&self) -> u32 {
+        self.fresh
+    }
+
     /// Counters.
     pub fn stats(&self) -> PoolStats {
-        PoolStats { capacity: self.slots, live: self.live, high_water: self.high_water, evictions: self.evictions }
+        PoolStats { capacity: self.slots, live: self.live, high_water: self.high_water(), evictions: self.evictions }
     }
 
     /// Live handles from oldest to newest allocation (EvictOldest pools only; empty otherwise).

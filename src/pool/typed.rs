@@ -65,9 +65,9 @@ impl<T> Pool<T> {
     /// [`PoolError::Full`] when a `Fail` pool is full (or a `Grow` pool is at
     /// its maximum); the value is dropped. [`PoolError::OutOfMemory`] when a
     /// `Grow` pool cannot allocate its next chunk.
-    #[inline]
+    #[inline(always)]
     pub fn alloc(&mut self, value: T) -> Result<Handle, PoolError> {
-        self.alloc_evicting(value).map(|(handle, _)| handle)
+        self.alloc_evicting(value).map(|(handle, _evicted)| handle)
     }
 
     /// Like [`alloc`](Self::alloc), and returns the object an `EvictOldest`
@@ -75,16 +75,34 @@ impl<T> Pool<T> {
     ///
     /// # Errors
     /// As [`alloc`](Self::alloc).
-    #[inline]
+    #[inline(always)]
     pub fn alloc_evicting(&mut self, value: T) -> Result<(Handle, Option<Evicted<T>>), PoolError> {
-        let (handle, body, evicted) = self.engine.alloc()?;
-        let body = body.cast::<T>();
-        // SAFETY: the engine hands out a body aligned and sized for T. An
-        // evicted slot still holds the old T, which we move out first; any
-        // other slot holds no T.
-        let evicted = evicted.map(|old| Evicted { handle: old, value: unsafe { body.read() } });
-        unsafe { body.write(value) };
+        // The slot first, the value written once at the join: `value` never
+        // crosses a call, so it stays in registers and goes straight into
+        // the slot (passing it to the cold path made it round-trip through
+        // the stack on every call).
+        let (handle, body, evicted) = match self.engine.alloc_free() {
+            Some((handle, body)) => (handle, body, None),
+            None => self.take_slot_when_full()?,
+        };
+        // SAFETY: the engine hands out a body aligned and sized for T that
+        // holds no T (a free or never-used slot, or an evicted one whose T
+        // was moved out).
+        unsafe { body.cast::<T>().write(value) };
         Ok((handle, evicted))
+    }
+
+    /// Every slot is live: fail, grow or evict by the policy. An evicted
+    /// object is moved out of its slot and returned.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::type_complexity)]
+    fn take_slot_when_full(&mut self) -> Result<(Handle, *mut u8, Option<Evicted<T>>), PoolError> {
+        let (handle, body, evicted) = self.engine.alloc_when_full()?;
+        // SAFETY: an evicted slot still holds the old T, which we move out
+        // (the slot is then treated as holding no T); any other slot holds no T.
+        let evicted = evicted.map(|old| Evicted { handle: old, value: unsafe { body.cast::<T>().read() } });
+        Ok((handle, body, evicted))
     }
 
     /// Frees the object behind `handle` and returns it.
@@ -92,7 +110,7 @@ impl<T> Pool<T> {
     /// # Errors
     /// [`PoolError::StaleHandle`] when the handle names no live object (it was
     /// freed, double-freed, evicted, cleared, or never issued); nothing changes.
-    #[inline]
+    #[inline(always)]
     pub fn free(&mut self, handle: Handle) -> Result<T, PoolError> {
         let body = self.engine.live_body(handle).ok_or(PoolError::StaleHandle)?;
         // SAFETY: a live body holds an initialised T; release() marks the
@@ -103,21 +121,21 @@ impl<T> Pool<T> {
     }
 
     /// The object behind `handle`, or `None` for a stale handle.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, handle: Handle) -> Option<&T> {
         // SAFETY: a live body holds an initialised T borrowed with &self.
         self.engine.live_body(handle).map(|body| unsafe { &*body.cast::<T>() })
     }
 
     /// The object behind `handle` mutably, or `None` for a stale handle.
-    #[inline]
+    #[inline(always)]
     pub fn get_mut(&mut self, handle: Handle) -> Option<&mut T> {
         // SAFETY: as `get`, and &mut self makes the borrow unique.
         self.engine.live_body(handle).map(|body| unsafe { &mut *body.cast::<T>() })
     }
 
     /// Whether `handle` names a live object.
-    #[inline]
+    #[inline(always)]
     pub fn contains(&self, handle: Handle) -> bool {
         self.engine.live_body(handle).is_some()
     }
