@@ -117,9 +117,13 @@ struct Link {
 pub(crate) struct Engine<L: SlotLayout> {
     layout: L,
     chunks: Vec<NonNull<u8>>,
-    /// The first chunk (null before it exists): slots below `chunk_slots` are
-    /// addressed from it directly, so finding a slot costs no dependent load.
+    /// The first chunk (null before it exists): slots below `first_chunk_slots`
+    /// are addressed from it directly, so finding a slot costs no dependent load.
     first_chunk: *mut u8,
+    /// Slots the first chunk's allocation holds (0 before it exists). Some may
+    /// lie past `slots` (a Grow pool rounds its chunk up to a power of two);
+    /// they are zeroed, so they read as free and no handle matches them.
+    first_chunk_slots: u32,
     /// Slot count of one chunk's allocation.
     chunk_slots: u32,
     /// `idx >> shift` is the chunk, `idx & mask` the slot in it.
@@ -131,6 +135,9 @@ pub(crate) struct Engine<L: SlotLayout> {
     fresh: u32,
     free_head: u32,
     live: u32,
+    /// Whether `release` has more to do than the free list: debug fill or
+    /// the EvictOldest allocation order (one test on the hot path for both).
+    has_release_extras: bool,
     /// In-use bitset, one `usize` word of bits per element: bitvec's
     /// `BitArray` is a plain word, so a bit flip is one or/and.
     in_use: Vec<BitArray<usize, Lsb0>>,
@@ -180,6 +187,7 @@ impl<L: SlotLayout> Engine<L> {
             layout,
             chunks: Vec::new(),
             first_chunk: core::ptr::null_mut(),
+            first_chunk_slots: 0,
             chunk_slots,
             shift,
             mask,
@@ -187,6 +195,7 @@ impl<L: SlotLayout> Engine<L> {
             fresh: 0,
             free_head: NIL,
             live: 0,
+            has_release_extras: config.debug_fill || config.policy == FullPolicy::EvictOldest,
             in_use: Vec::new(),
             policy: config.policy,
             max_capacity,
@@ -213,6 +222,7 @@ impl<L: SlotLayout> Engine<L> {
         let ptr = NonNull::new(ptr).ok_or(PoolError::OutOfMemory)?;
         if self.chunks.is_empty() {
             self.first_chunk = ptr.as_ptr();
+            self.first_chunk_slots = self.chunk_slots;
         }
         self.chunks.push(ptr);
         self.slots += usable;
@@ -223,11 +233,23 @@ impl<L: SlotLayout> Engine<L> {
     #[inline(always)]
     fn slot_ptr(&self, idx: u32) -> *mut u8 {
         debug_assert!(idx < self.slots);
-        let g = self.layout.geometry();
-        if idx < self.chunk_slots {
-            // SAFETY: idx < slots and idx < chunk_slots: the first chunk exists and holds slot idx.
-            return unsafe { self.first_chunk.add(idx as usize * g.stride) };
+        if idx < self.first_chunk_slots {
+            return self.first_chunk_slot(idx);
         }
+        self.later_chunk_slot(idx)
+    }
+
+    #[inline(always)]
+    fn first_chunk_slot(&self, idx: u32) -> *mut u8 {
+        debug_assert!(idx < self.first_chunk_slots);
+        // SAFETY: idx < first_chunk_slots: the first chunk exists and its allocation holds slot idx.
+        unsafe { self.first_chunk.add(idx as usize * self.layout.geometry().stride) }
+    }
+
+    #[inline(always)]
+    fn later_chunk_slot(&self, idx: u32) -> *mut u8 {
+        debug_assert!(idx < self.slots);
+        let g = self.layout.geometry();
         let chunk = (u64::from(idx) >> self.shift) as usize;
         let offset = (idx & self.mask) as usize * g.stride;
         // SAFETY: idx < slots, so the chunk exists and `offset` lies inside it.
@@ -256,10 +278,15 @@ impl<L: SlotLayout> Engine<L> {
     /// The body of the slot behind a live handle.
     #[inline(always)]
     pub fn live_body(&self, handle: Handle) -> Option<*mut u8> {
-        if handle.index >= self.slots {
+        // One comparison for the common case: every slot of the first chunk's
+        // allocation is readable, even those past `slots`, which read as free.
+        let slot = if handle.index < self.first_chunk_slots {
+            self.first_chunk_slot(handle.index)
+        } else if handle.index < self.slots {
+            self.later_chunk_slot(handle.index)
+        } else {
             return None;
-        }
-        let slot = self.slot_ptr(handle.index);
+        };
         let generation = self.generation_at(slot);
         if generation == handle.generation && generation & 1 == 1 {
             // SAFETY: body_offset < stride: still inside the slot.
@@ -380,17 +407,25 @@ impl<L: SlotLayout> Engine<L> {
         debug_assert_eq!(slot, self.slot_ptr(idx));
         debug_assert_eq!(self.generation_at(slot), handle.generation);
         self.set_generation(slot, handle.generation.wrapping_add(1));
-        // SAFETY: body_offset + body_size <= stride; the slot is ours (&mut self).
-        unsafe {
-            let body = slot.add(g.body_offset);
-            if self.debug_fill {
-                core::ptr::write_bytes(body, 0xDD, g.body_size);
-            }
-            *body.cast::<u32>() = self.free_head;
+        if self.has_release_extras {
+            self.release_extras(idx, body);
         }
+        // SAFETY: body_offset + 4 <= stride; the slot is ours (&mut self).
+        unsafe { *body.cast::<u32>() = self.free_head };
         self.free_head = idx;
         self.set_bit(idx, false);
         self.live -= 1;
+    }
+
+    /// The optional part of `release`: debug fill and the allocation order.
+    /// Inlined: a call on the free path, even one never taken, would make
+    /// the compiler reload every counter from memory after each free.
+    #[inline(always)]
+    fn release_extras(&mut self, idx: u32, body: *mut u8) {
+        if self.debug_fill {
+            // SAFETY: the body holds body_size bytes of this (now free) slot.
+            unsafe { core::ptr::write_bytes(body, 0xDD, self.layout.geometry().body_size) };
+        }
         if self.policy == FullPolicy::EvictOldest {
             self.unlink(idx);
         }

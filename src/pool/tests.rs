@@ -155,6 +155,25 @@ fn forged_handles_are_rejected() {
 }
 
 #[test]
+fn handles_past_the_capacity_inside_a_rounded_up_chunk_are_rejected() {
+    // A Grow pool of 5 allocates a chunk of 8 slots: slots 5..8 exist in
+    // memory but are not usable until the pool grows.
+    let mut pool = Pool::new(5, FullPolicy::Grow).unwrap();
+    let live: Vec<_> = (0..5u32).map(|v| pool.alloc(v).unwrap()).collect();
+    for index in 5..8 {
+        for generation in 0..4 {
+            assert!(pool.get(Handle { index, generation }).is_none());
+            assert_eq!(pool.free(Handle { index, generation }), Err(PoolError::StaleHandle));
+        }
+    }
+    // Growing makes them usable in order, and the old handles still work.
+    let grown = pool.alloc(5).unwrap();
+    assert_eq!(grown.index, 5);
+    assert!(live.iter().enumerate().all(|(v, h)| pool.get(*h) == Some(&(v as u32))));
+    assert_eq!(pool.iter().map(|(_, v)| *v).collect::<Vec<_>>(), (0..6).collect::<Vec<_>>());
+}
+
+#[test]
 fn debug_fill_overwrites_freed_bytes() {
     let mut config = PoolConfig::new(2, FullPolicy::Fail);
     config.debug_fill = true;
