@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// Capacity of a fresh outbox buffer.
 const WRITE_CHUNK: usize = 256 * 1024;
 /// Emptied outbox buffers kept for reuse per link.
-const SPARE_BUFFERS: usize = 4;
+const SPARE_BUFFERS: usize = 16;
 /// Commands handled between two flushes.
 const BURST: usize = 8192;
 /// A connection must say HELLO within this time.
@@ -223,6 +223,9 @@ impl<'a> Receiving<'a> {
     }
 
     fn push(&mut self, frame_bytes: &[u8]) {
+        if self.batch.bytes.capacity() == 0 {
+            self.batch.bytes = self.shared.batch_buffer();
+        }
         self.batch.bytes.extend_from_slice(frame_bytes);
         self.batch.frames += 1;
     }

@@ -262,8 +262,60 @@ struct LinkShared {
     outbox: Mutex<Outbox>,
 }
 
+mod anchors {
+    use super::Route;
+    use std::collections::HashMap;
+
+    /// Prefix → route, with a generation that changes on every change, so a
+    /// route looked up earlier can be reused while the generation holds.
+    #[derive(Default)]
+    pub(super) struct Anchors {
+        map: HashMap<Box<str>, Route>,
+        generation: u64,
+    }
+
+    impl Anchors {
+        pub(super) fn get(&self, prefix: &str) -> Option<Route> {
+            self.map.get(prefix).copied()
+        }
+        pub(super) fn generation(&self) -> u64 {
+            self.generation
+        }
+        pub(super) fn insert(&mut self, prefix: &str, route: Route) {
+            self.generation += 1;
+            self.map.insert(Box::from(prefix), route);
+        }
+        pub(super) fn insert_if_absent(&mut self, prefix: &str, route: Route) {
+            if !self.map.contains_key(prefix) {
+                self.insert(prefix, route);
+            }
+        }
+        pub(super) fn remove(&mut self, prefix: &str) -> Option<Route> {
+            self.generation += 1;
+            self.map.remove(prefix)
+        }
+    }
+
+    impl<'a> FromIterator<(&'a str, Route)> for Anchors {
+        fn from_iter<I: IntoIterator<Item = (&'a str, Route)>>(iter: I) -> Self {
+            let mut a = Anchors::default();
+            for (p, r) in iter {
+                a.insert(p, r);
+            }
+            a
+        }
+    }
+}
+use anchors::Anchors;
+
+thread_local! {
+    /// The last destination this thread resolved and its route, tagged with
+    /// the router (its session) and the anchor generation it is valid for.
+    static LAST_ROUTE: std::cell::RefCell<(u64, u64, String, Option<Route>)> = const { std::cell::RefCell::new((0, 0, String::new(), None)) };
+}
+
 struct Table {
-    anchors: HashMap<Box<str>, Route>,
+    anchors: Anchors,
     links: Vec<Arc<LinkShared>>,
     by_peer: HashMap<Arc<str>, usize>,
     groups: HashSet<Box<str>>,
@@ -339,11 +391,14 @@ struct Shared {
     id: Arc<str>,
     session: u64,
     config: Config,
-    table: RwLock<Table>,
+    // Padded: read-locked per message, it must not share a cache line with counters other threads write.
+    table: crossbeam::utils::CachePadded<RwLock<Table>>,
     holds: Mutex<Holds>,
     inbox: Sender<Delivery>,
     /// Messages in `inbox` (batches count their frames).
     queued: AtomicUsize,
+    /// Emptied batch buffers, back from the host thread for the readers.
+    spare_batches: Mutex<Vec<Vec<u8>>>,
     core: Sender<Cmd>,
     log: Mutex<VecDeque<String>>,
     stats: Stats,
@@ -358,6 +413,8 @@ struct Shared {
 }
 
 const LOG_LINES: usize = 256;
+/// Batch buffers kept for reuse (a fresh large buffer costs page faults).
+const SPARE_BATCHES: usize = 16;
 
 impl Shared {
     fn log(&self, text: String) {
@@ -385,10 +442,26 @@ impl Shared {
         let mut end = dest.len();
         loop {
             if let Some(r) = table.anchors.get(&dest[..end]) {
-                return Some(*r);
+                return Some(r);
             }
             end = dest[..end].rfind("::")?;
         }
+    }
+
+    /// [`Shared::resolve`] through this thread's cache of its last answer.
+    fn resolve_cached(&self, table: &Table, dest: &str) -> Option<Route> {
+        LAST_ROUTE.with(|last| {
+            let mut last = last.borrow_mut();
+            let (router, generation, name, route) = &mut *last;
+            if *router == self.session && *generation == table.anchors.generation() && name == dest {
+                return *route;
+            }
+            *route = Self::resolve(table, dest);
+            (*router, *generation) = (self.session, table.anchors.generation());
+            name.clear();
+            name.push_str(dest);
+            *route
+        })
     }
 
     /// The link to `peer`, created (with an anchor `peer`) when new.
@@ -409,7 +482,7 @@ impl Shared {
             outbox: Mutex::new(Outbox { bytes: Vec::new(), frames: 0, next_seq: 1 }),
         }));
         t.by_peer.insert(peer.clone(), i);
-        t.anchors.entry(Box::from(&*peer)).or_insert(Route::Link(i));
+        t.anchors.insert_if_absent(&peer, Route::Link(i));
         i
     }
 
@@ -417,6 +490,19 @@ impl Shared {
         self.queued.fetch_add(1, Ordering::AcqRel);
         // The receiver lives as long as `Router`; after it is gone nobody reads.
         let _ = self.inbox.send(Delivery::One(msg));
+    }
+
+    /// An empty buffer for a batch, reused when one came back.
+    fn batch_buffer(&self) -> Vec<u8> {
+        self.spare_batches.lock().pop().unwrap_or_default()
+    }
+
+    fn recycle_batch(&self, mut bytes: Vec<u8>) {
+        let mut spare = self.spare_batches.lock();
+        if spare.len() < SPARE_BATCHES {
+            bytes.clear();
+            spare.push(bytes);
+        }
     }
 
     fn deliver_batch(&self, batch: Batch) {
@@ -568,13 +654,13 @@ impl Cursor {
     }
 
     /// The next message: the put-back one, then what was taken, then the channel.
-    fn next(&mut self, inbox: &Receiver<Delivery>, queued: &AtomicUsize) -> Option<Message> {
+    fn next(&mut self, inbox: &Receiver<Delivery>, shared: &Shared) -> Option<Message> {
         if let Some(m) = self.peeked.take() {
             return Some(m);
         }
         if self.taken.is_empty() {
             let d = inbox.try_recv().ok()?;
-            self.take(d, queued);
+            self.take(d, &shared.queued);
         }
         match self.taken.front()? {
             Delivery::One(_) => match self.taken.pop_front() {
@@ -599,7 +685,9 @@ impl Cursor {
                 self.at += used;
                 self.done += 1;
                 if self.at == batch.bytes.len() {
-                    self.taken.pop_front();
+                    if let Some(Delivery::Frames(b)) = self.taken.pop_front() {
+                        shared.recycle_batch(b.bytes);
+                    }
                     self.at = 0;
                     self.done = 0;
                 }
@@ -678,23 +766,24 @@ impl Router {
         }
         let (inbox_tx, inbox) = unbounded();
         let (core_tx, core_rx) = unbounded();
-        let mut anchors = HashMap::new();
-        anchors.insert(Box::from(id), Route::Local);
+        let mut anchors = Anchors::default();
+        anchors.insert(id, Route::Local);
         let shared = Arc::new(Shared {
             id: Arc::from(id),
             session: new_session(),
             config,
-            table: RwLock::new(Table {
+            table: crossbeam::utils::CachePadded::new(RwLock::new(Table {
                 anchors,
                 links: Vec::new(),
                 by_peer: HashMap::new(),
                 groups: HashSet::new(),
                 migrating: HashSet::new(),
                 draining: HashSet::new(),
-            }),
+            })),
             holds: Mutex::new(Holds::default()),
             inbox: inbox_tx,
             queued: AtomicUsize::new(0),
+            spare_batches: Mutex::new(Vec::new()),
             core: core_tx,
             log: Mutex::new(VecDeque::new()),
             stats: Stats::default(),
@@ -766,7 +855,7 @@ impl Router {
         } else {
             Route::Link(*t.by_peer.get(peer).ok_or_else(|| RouterError::NotFound(peer.to_string()))?)
         };
-        t.anchors.insert(Box::from(prefix), route);
+        t.anchors.insert(prefix, route);
         Ok(())
     }
 
@@ -829,7 +918,7 @@ impl Router {
         let shared = &self.shared;
         let table = shared.table.read();
         let migrating = !table.migrating.is_empty() && table.migrating.contains(destination);
-        let route = Shared::resolve(&table, destination);
+        let route = shared.resolve_cached(&table, destination);
         match (migrating, route) {
             (true, _) | (false, Some(Route::Local)) => {
                 let msg = self.message(command, flags, MessageKind::Unicast, Arc::from(destination), Arc::from(payload));
@@ -971,7 +1060,7 @@ impl Router {
         let mut held = VecDeque::new();
         let mut cursor = self.cursor.lock();
         let mut others = Vec::new();
-        while let Some(m) = cursor.next(&self.inbox, &shared.queued) {
+        while let Some(m) = cursor.next(&self.inbox, shared) {
             if &*m.destination == target && m.kind != MessageKind::Broadcast {
                 held.push_back(m);
             } else {
@@ -1001,7 +1090,7 @@ impl Router {
         let link = *t.by_peer.get(new_home).ok_or_else(|| RouterError::NotFound(new_home.to_string()))?;
         Self::link_usable(&t, link)?;
         t.migrating.remove(target);
-        t.anchors.insert(Box::from(target), Route::Link(link));
+        t.anchors.insert(target, Route::Link(link));
         let held = shared.holds.lock().held.remove(target).unwrap_or_default();
         bump(&shared.stats.relayed, held.len() as u64);
         for msg in held {
@@ -1024,7 +1113,7 @@ impl Router {
         let mut t = shared.table.write();
         let before = Shared::resolve(&t, target);
         t.migrating.remove(target);
-        t.anchors.insert(Box::from(target), Route::Local);
+        t.anchors.insert(target, Route::Local);
         let pending = shared.holds.lock().pending.remove(target).unwrap_or_default();
         for msg in pending {
             shared.deliver(msg);
@@ -1040,7 +1129,7 @@ impl Router {
 
     /// The next message, if any, without blocking.
     pub fn poll(&self) -> Option<Message> {
-        self.cursor.lock().next(&self.inbox, &self.shared.queued)
+        self.cursor.lock().next(&self.inbox, &self.shared)
     }
 
     /// The next message, waiting at most `timeout`; `Ok(None)` on timeout.
@@ -1053,7 +1142,7 @@ impl Router {
             Ok(d) => {
                 let mut cursor = self.cursor.lock();
                 cursor.take(d, &self.shared.queued);
-                Ok(cursor.next(&self.inbox, &self.shared.queued))
+                Ok(cursor.next(&self.inbox, &self.shared))
             }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(RouterError::WrongState("router shut down".into())),
