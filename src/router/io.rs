@@ -530,10 +530,11 @@ impl Core {
                 self.link(i);
             }
             Cmd::Attach { link, gen, stream, dial } => {
-                self.attach(link, gen, stream);
+                // Before attaching: if the first write fails, the link must know to re-dial.
                 if dial.is_some() {
-                    self.links[link].dial = dial;
+                    self.link(link).dial = dial;
                 }
+                self.attach(link, gen, stream);
             }
             Cmd::Hello { link, gen, stream, ack, session } => {
                 if let Some(stream) = stream {
