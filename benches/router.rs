@@ -8,6 +8,8 @@
 //!   process; the receiver checks every counter (zero loss, in order) and reports back.
 //!   Raw baselines: the same 64-byte records written through a 256 KiB buffer (the practical
 //!   limit) and with one write(2) per record.
+//!   TESS_BENCH_ROUTER_ONLY=1 runs only the router throughput once and prints msg/s (for
+//!   profilers and quick comparisons).
 //! - latency: 64-byte messages paced at 10k msg/s for 2 s; each carries CLOCK_MONOTONIC send
 //!   time, the receiving process takes the one-way latency on arrival. Raw baseline: one
 //!   write(2) per record, blocking reads.
@@ -238,7 +240,7 @@ fn main() {
         return; // nothing to list for `cargo test --benches`
     }
     let n: u64 = std::env::var("TESS_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    if std::env::var_os("TESS_PROFILE").is_some() {
+    if std::env::var_os("TESS_BENCH_ROUTER_ONLY").is_some() {
         println!("{:.0}", router_throughput(n));
         return;
     }

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 /// Capacity of a fresh outbox buffer.
 const WRITE_CHUNK: usize = 256 * 1024;
+/// Socket send buffer requested per connection.
+const SEND_BUFFER: usize = 1 << 20;
 /// Emptied outbox buffers kept for reuse per link.
 const SPARE_BUFFERS: usize = 16;
 /// Commands handled between two flushes.
@@ -210,7 +212,7 @@ impl<'a> Receiving<'a> {
     /// the destination resolves here and is neither migrating nor draining.
     fn plain_local(&mut self, dst: &[u8]) -> bool {
         let table = self.table.get_or_insert_with(|| self.shared.table.read());
-        if self.local == dst {
+        if frame::same_name(&self.local, dst) {
             return true;
         }
         let name = std::str::from_utf8(dst).expect("validated ASCII");
@@ -604,6 +606,8 @@ impl Core {
             self.disconnect(i);
         }
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        // Room for several batches in the kernel: the I/O thread sleeps in write(2) less often.
+        let _ = stream.set_send_buffer(SEND_BUFFER);
         let inbound = self.links[i].shared.inbound.lock().seq;
         let l = &mut self.links[i];
         l.ctl.clear();
@@ -698,10 +702,9 @@ impl Core {
         }
         if self.take_outbox(i) && self.links[i].ready {
             let chunk = self.links[i].unacked.pop_back().expect("just taken");
-            let ok = self.write(i, chunk.unacked());
-            if ok {
-                bump(&self.shared.stats.frames_sent, chunk.frames);
-            }
+            // Counted before the write, so a peer that received them sees the count.
+            bump(&self.shared.stats.frames_sent, chunk.frames);
+            self.write(i, chunk.unacked());
             self.links[i].unacked.push_back(chunk);
         }
     }
@@ -728,15 +731,12 @@ impl Core {
             return;
         }
         let chunks: Vec<Chunk> = self.links[i].unacked.drain(..).collect();
-        let mut written = 0;
-        let mut ok = true;
+        bump(&self.shared.stats.frames_sent, chunks.iter().map(|c| c.frames).sum());
         for c in &chunks {
-            ok = ok && self.write(i, c.unacked());
-            if ok {
-                written += c.frames;
+            if !self.write(i, c.unacked()) {
+                break;
             }
         }
-        bump(&self.shared.stats.frames_sent, written);
         // `disconnect` may have run; the frames stay unacknowledged either way.
         let l = &mut self.links[i];
         for c in chunks.into_iter().rev() {

@@ -453,7 +453,7 @@ impl Shared {
         LAST_ROUTE.with(|last| {
             let mut last = last.borrow_mut();
             let (router, generation, name, route) = &mut *last;
-            if *router == self.session && *generation == table.anchors.generation() && name == dest {
+            if *router == self.session && *generation == table.anchors.generation() && frame::same_name(name.as_bytes(), dest.as_bytes()) {
                 return *route;
             }
             *route = Self::resolve(table, dest);
@@ -700,7 +700,7 @@ impl Cursor {
 /// `name` as a shared string, reusing `last` when it is the same.
 fn interned(last: &mut Option<Arc<str>>, name: &[u8]) -> Arc<str> {
     match last {
-        Some(s) if s.as_bytes() == name => s.clone(),
+        Some(s) if frame::same_name(s.as_bytes(), name) => s.clone(),
         _ => {
             // Frames in a batch were validated: names are printable ASCII.
             let s: Arc<str> = Arc::from(std::str::from_utf8(name).expect("validated ASCII"));
