@@ -240,6 +240,10 @@ fn main() {
         return; // nothing to list for `cargo test --benches`
     }
     let n: u64 = std::env::var("TESS_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    if std::env::var_os("TESS_BENCH_LATENCY_ONLY").is_some() {
+        println!("{}", router_latency());
+        return;
+    }
     if std::env::var_os("TESS_BENCH_ROUTER_ONLY").is_some() {
         println!("{:.0}", router_throughput(n));
         return;

@@ -16,7 +16,7 @@ const WRITE_CHUNK: usize = 256 * 1024;
 /// Socket send buffer requested per connection.
 const SEND_BUFFER: usize = 1 << 20;
 /// Emptied outbox buffers kept for reuse per link.
-const SPARE_BUFFERS: usize = 16;
+const SPARE_BUFFERS: usize = 8;
 /// Commands handled between two flushes.
 const BURST: usize = 8192;
 /// A connection must say HELLO within this time.
@@ -594,7 +594,7 @@ impl Core {
 
     fn recycle(&mut self, i: usize, mut bytes: Vec<u8>) {
         let spare = &mut self.links[i].spare;
-        if spare.len() < SPARE_BUFFERS && bytes.capacity() <= 4 * WRITE_CHUNK {
+        if spare.len() < SPARE_BUFFERS && bytes.capacity() <= 2 * WRITE_CHUNK {
             bytes.clear();
             spare.push(bytes);
         }

@@ -499,7 +499,7 @@ impl Shared {
 
     fn recycle_batch(&self, mut bytes: Vec<u8>) {
         let mut spare = self.spare_batches.lock();
-        if spare.len() < SPARE_BATCHES {
+        if spare.len() < SPARE_BATCHES && bytes.capacity() <= 1 << 20 {
             bytes.clear();
             spare.push(bytes);
         }
