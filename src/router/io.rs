@@ -452,8 +452,9 @@ fn dispatch_one(shared: &Shared, link: usize, f: &frame::Frame<'_>) {
     }
 }
 
-/// The I/O thread: assigns link sequences, writes frames, resends after
-/// reconnection, re-dials, and declares peers gone.
+/// The I/O thread: writes what sending threads queued in the outboxes (they
+/// assign link sequences), resends after reconnection (renumbering for a
+/// restarted peer), re-dials, and declares peers gone.
 pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
     let mut core = Core { shared, links: Vec::new() };
     loop {

@@ -9,11 +9,16 @@
 //! - **Transport**: Unix domain sockets or loopback TCP; length-prefixed
 //!   frames with a 32-byte header ([`frame`]); a strict decoder closes a
 //!   connection that sends malformed bytes and logs why ([`Router::log`]).
-//! - **Threads**: one background I/O thread per router writes every frame;
-//!   one reader thread per connection decodes frames. They talk over
-//!   crossbeam channels. Nothing calls back into the host: messages are
-//!   taken with [`Router::poll`] (non-blocking) or [`Router::recv`] (blocking
-//!   with a timeout).
+//! - **Threads**: a sending thread encodes its frame straight into the
+//!   link's outbox (a byte buffer); one background I/O thread per router
+//!   takes everything queued there at once, writes it with one `write(2)`
+//!   and keeps it until a cumulative acknowledgement covers it. One reader
+//!   thread per connection validates whole reads and hands the plain
+//!   unicast frames for this process to the input queue as one batch; the
+//!   host thread turns them into messages as it takes them. Threads are woken
+//!   only when a queue goes from empty to non-empty. Nothing calls back into
+//!   the host: messages are taken with [`Router::poll`] (non-blocking) or
+//!   [`Router::recv`] (blocking with a timeout).
 //! - **Guarantees**: per-sender FIFO per destination; each link numbers its
 //!   frames, the receiver acknowledges them cumulatively, a dropped
 //!   connection is re-dialled and unacknowledged frames are resent; the
