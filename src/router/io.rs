@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const WRITE_CHUNK: usize = 256 * 1024;
 /// Socket send buffer requested per connection.
 const SEND_BUFFER: usize = 1 << 20;
-/// Emptied outbox buffers kept for reuse per link.
+/// Emptied outbox buffers (of at most 1 MiB) kept for reuse per link.
 const SPARE_BUFFERS: usize = 8;
 /// Commands handled between two flushes.
 const BURST: usize = 8192;
@@ -197,11 +197,13 @@ struct Receiving<'a> {
     /// A destination known to be plain local under `table`.
     local: Vec<u8>,
     batch: Batch,
+    /// Frames accepted, added to the statistics once per read.
+    received: u64,
 }
 
 impl<'a> Receiving<'a> {
     fn new(shared: &'a Shared, link: &'a super::LinkShared) -> Self {
-        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch { bytes: Vec::new(), frames: 0 } }
+        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch { bytes: Vec::new(), frames: 0 }, received: 0 }
     }
 
     fn inbound(&mut self) -> &mut super::Inbound {
@@ -245,6 +247,7 @@ impl<'a> Receiving<'a> {
 
 impl Drop for Receiving<'_> {
     fn drop(&mut self) {
+        bump(&self.shared.stats.frames_received, self.received);
         self.flush();
     }
 }
@@ -380,7 +383,7 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                     }
                     inbound.seq = seq;
                     delivered_to = Some(seq);
-                    bump(&shared.stats.frames_received, 1);
+                    rx.received += 1;
                     let plain = f.header.kind == Kind::Data && frame_is_direct(f.header.flags);
                     if plain && rx.plain_local(f.dst) {
                         rx.push(bytes);
@@ -595,7 +598,7 @@ impl Core {
 
     fn recycle(&mut self, i: usize, mut bytes: Vec<u8>) {
         let spare = &mut self.links[i].spare;
-        if spare.len() < SPARE_BUFFERS && bytes.capacity() <= 2 * WRITE_CHUNK {
+        if spare.len() < SPARE_BUFFERS && bytes.capacity() <= 4 * WRITE_CHUNK {
             bytes.clear();
             spare.push(bytes);
         }
