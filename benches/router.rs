@@ -8,6 +8,8 @@
 //!   process; the receiver checks every counter (zero loss, in order) and reports back.
 //!   Raw baselines: the same 64-byte records written through a 256 KiB buffer (the practical
 //!   limit) and with one write(2) per record.
+//!   TESS_BENCH_ROUTER_ONLY=1 runs only the router throughput once and prints msg/s (for
+//!   profilers and quick comparisons).
 //! - latency: 64-byte messages paced at 10k msg/s for 2 s; each carries CLOCK_MONOTONIC send
 //!   time, the receiving process takes the one-way latency on arrival. Raw baseline: one
 //!   write(2) per record, blocking reads.
@@ -53,14 +55,17 @@ fn router_sink(sock: &str, n: u64, latency: bool) {
     let mut next = 0u64;
     let deadline = Instant::now() + Duration::from_secs(120);
     while next < n && Instant::now() < deadline {
-        if let Some(m) = rx.recv(Duration::from_millis(100)).unwrap() {
-            let now = mono_ns();
+        // Reads the clock only for latency: a clock read costs about as much as a raw record.
+        while let Some(m) = rx.recv(Duration::from_millis(100)).unwrap() {
             let i = u64::from_le_bytes(m.payload[..8].try_into().unwrap());
             assert_eq!(i, next, "loss, duplicate or reordering");
             if latency {
-                lat.push(now - u64::from_le_bytes(m.payload[8..16].try_into().unwrap()));
+                lat.push(mono_ns() - u64::from_le_bytes(m.payload[8..16].try_into().unwrap()));
             }
             next += 1;
+            if next == n {
+                break;
+            }
         }
     }
     rx.send("tx::ctl", 1, 0, &next.to_le_bytes()).unwrap();
@@ -78,10 +83,9 @@ fn raw_sink(sock: &str, n: u64, latency: bool) {
     let mut buf = [0u8; MSG];
     for next in 0..n {
         r.read_exact(&mut buf).unwrap();
-        let now = mono_ns();
         assert_eq!(u64::from_le_bytes(buf[..8].try_into().unwrap()), next);
         if latency {
-            lat.push(now - u64::from_le_bytes(buf[8..16].try_into().unwrap()));
+            lat.push(mono_ns() - u64::from_le_bytes(buf[8..16].try_into().unwrap()));
         }
     }
     s.write_all(&[1]).unwrap();
@@ -236,6 +240,14 @@ fn main() {
         return; // nothing to list for `cargo test --benches`
     }
     let n: u64 = std::env::var("TESS_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    if std::env::var_os("TESS_BENCH_LATENCY_ONLY").is_some() {
+        println!("{}", router_latency());
+        return;
+    }
+    if std::env::var_os("TESS_BENCH_ROUTER_ONLY").is_some() {
+        println!("{:.0}", router_throughput(n));
+        return;
+    }
     let runs = 3;
     let median = |mut v: Vec<f64>| {
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());

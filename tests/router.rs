@@ -425,3 +425,53 @@ fn router_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Router>();
 }
+
+/// Messages that arrived in one burst wait in the input queue as batches;
+/// `pending` counts each message, and `begin_migration` still takes the
+/// migrating target's messages out of the queue, in order.
+#[test]
+fn queued_burst_is_counted_and_sorted_by_begin_migration() {
+    let (a, b, _) = pair(Config::default());
+    const N: u64 = 2000;
+    for i in 0..N {
+        let to = if i % 2 == 0 { "a::npc" } else { "a::other" };
+        b.send(to, 1, 0, &i.to_le_bytes()).unwrap();
+    }
+    // Acknowledged means delivered into `a`'s input queue.
+    b.flush(Duration::from_secs(10)).unwrap();
+    assert_eq!(a.pending(), N as usize);
+    let first = recv(&a);
+    assert_eq!((counter(&first), &*first.destination), (0, "a::npc"));
+    assert_eq!(a.pending(), N as usize - 1);
+    a.begin_migration("a::npc").unwrap();
+    assert_eq!(a.pending(), N as usize / 2, "only `a::other` is left in the queue");
+    for i in (1..N).step_by(2) {
+        let m = a.poll().expect("queued");
+        assert_eq!((counter(&m), &*m.destination), (i, "a::other"));
+    }
+    assert_eq!(a.poll(), None);
+    // The held messages travel to the new home in order.
+    a.end_migration("a::npc", "b").unwrap();
+    b.adopt("a::npc").unwrap();
+    for i in (2..N).step_by(2) {
+        let m = recv(&b);
+        assert_eq!((counter(&m), &*m.destination, m.relayed), (i, "a::npc", true));
+    }
+}
+
+/// A route looked up once is not reused after the anchors change.
+#[test]
+fn anchor_changes_redirect_the_next_send() {
+    let (a, b, _) = pair(Config::default());
+    b.send("a::npc::7", 1, 0, b"1").unwrap();
+    assert_eq!(&recv(&a).payload[..], b"1");
+    b.add_anchor("a::npc", "b").unwrap();
+    b.send("a::npc::7", 1, 0, b"2").unwrap();
+    assert_eq!(&b.poll().expect("now local").payload[..], b"2");
+    b.remove_anchor("a::npc").unwrap();
+    b.send("a::npc::7", 1, 0, b"3").unwrap();
+    assert_eq!(&recv(&a).payload[..], b"3");
+    assert_eq!(b.poll(), None);
+    b.remove_anchor("a").unwrap();
+    assert_eq!(b.send("a::npc::7", 1, 0, b"4"), Err(RouterError::NoRoute("a::npc::7".into())));
+}

@@ -3,7 +3,7 @@
 
 use super::frame::{self, Header, Kind};
 use super::net::{Address, Listener, Stream};
-use super::{bump, Cmd, Message, MessageKind, OutFrame, PeerState, Shared};
+use super::{bump, counted, Batch, Cmd, Message, MessageKind, PeerState, Shared, Table};
 use crossbeam::channel::{Receiver, RecvTimeoutError};
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
@@ -11,8 +11,12 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Flush a link's write buffer once it holds this many bytes.
+/// Capacity of a fresh outbox buffer.
 const WRITE_CHUNK: usize = 256 * 1024;
+/// Socket send buffer requested per connection.
+const SEND_BUFFER: usize = 1 << 20;
+/// Emptied outbox buffers (of at most 1 MiB) kept for reuse per link.
+const SPARE_BUFFERS: usize = 8;
 /// Commands handled between two flushes.
 const BURST: usize = 8192;
 /// A connection must say HELLO within this time.
@@ -36,12 +40,15 @@ struct Link {
     /// Handshake done on `conn`: frames may be written.
     ready: bool,
     dial: Option<Address>,
-    /// Frames not acknowledged yet, in sequence order (`seq`, frame).
-    unacked: VecDeque<(u64, OutFrame)>,
-    next_seq: u64,
+    /// Frames taken from the outbox and not acknowledged yet, oldest first.
+    /// While `ready` all of them were written on `conn`; otherwise none was.
+    unacked: VecDeque<Chunk>,
+    /// Emptied buffers, swapped into the outbox for reuse.
+    spare: Vec<Vec<u8>>,
     /// Peer session these sequences belong to (0: none yet).
     peer_session: u64,
-    wbuf: Vec<u8>,
+    /// HELLO and ACK frames to write before any data.
+    ctl: Vec<u8>,
     /// Redial state: attempts so far and when to try next.
     redial: Option<(u32, Instant)>,
     /// When the connection dropped (for links nobody re-dials).
@@ -50,6 +57,49 @@ struct Link {
     ack_sent: u64,
     /// A handshake completed before (later ones resend).
     was_connected: bool,
+}
+
+/// Encoded frames taken from an outbox in one go.
+struct Chunk {
+    bytes: Vec<u8>,
+    /// Offset of the first frame not acknowledged.
+    start: usize,
+    /// Frames from `start` on.
+    frames: u64,
+}
+
+impl Chunk {
+    fn unacked(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+}
+
+/// Calls `f` with each encoded frame of `bytes`.
+fn each_frame(bytes: &[u8], mut f: impl FnMut(&[u8])) {
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = frame::encoded_len(&bytes[at..]);
+        f(&bytes[at..at + len]);
+        at += len;
+    }
+}
+
+/// Numbers the encoded frames of `bytes` with consecutive link sequences from `*next`.
+fn renumber(bytes: &mut [u8], next: &mut u64) {
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = frame::encoded_len(&bytes[at..]);
+        frame::set_encoded_link_seq(&mut bytes[at..], *next);
+        *next += 1;
+        at += len;
+    }
+}
+
+/// Frames in `bytes` that count toward `send_queue`.
+fn counted_frames(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    each_frame(bytes, |f| n += usize::from(counted(frame::encoded_flags(f))));
+    n
 }
 
 struct Core {
@@ -132,121 +182,200 @@ fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<u
     }
 }
 
+/// Frames of one read on their way to the input queue. Plain unicast
+/// frames for this process are copied into one batch, delivered as a whole;
+/// anything else is dispatched one by one, after the batch so far. Dropping
+/// it delivers what is batched, so every exit path hands over the frames
+/// whose sequence numbers were taken.
+struct Receiving<'a> {
+    shared: &'a Shared,
+    link: &'a super::LinkShared,
+    inbound: Option<parking_lot::MutexGuard<'a, super::Inbound>>,
+    /// Held while frames are batched: deciding that a frame goes straight to
+    /// the input queue and putting it there happen under one read lock.
+    table: Option<parking_lot::RwLockReadGuard<'a, Table>>,
+    /// A destination known to be plain local under `table`.
+    local: Vec<u8>,
+    batch: Batch,
+    /// Frames accepted, added to the statistics once per read.
+    received: u64,
+}
+
+impl<'a> Receiving<'a> {
+    fn new(shared: &'a Shared, link: &'a super::LinkShared) -> Self {
+        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch { bytes: Vec::new(), frames: 0 }, received: 0 }
+    }
+
+    fn inbound(&mut self) -> &mut super::Inbound {
+        self.inbound.get_or_insert_with(|| self.link.inbound.lock())
+    }
+
+    /// True when a unicast frame for `dst` goes straight to the input queue:
+    /// the destination resolves here and is neither migrating nor draining.
+    fn plain_local(&mut self, dst: &[u8]) -> bool {
+        let table = self.table.get_or_insert_with(|| self.shared.table.read());
+        if frame::same_name(&self.local, dst) {
+            return true;
+        }
+        let name = std::str::from_utf8(dst).expect("validated ASCII");
+        let plain = !table.migrating.contains(name) && !table.draining.contains(name) && Shared::resolve(table, name) == Some(super::Route::Local);
+        if plain {
+            self.local.clear();
+            self.local.extend_from_slice(dst);
+        }
+        plain
+    }
+
+    fn push(&mut self, frame_bytes: &[u8]) {
+        if self.batch.bytes.capacity() == 0 {
+            self.batch.bytes = self.shared.batch_buffer();
+        }
+        self.batch.bytes.extend_from_slice(frame_bytes);
+        self.batch.frames += 1;
+    }
+
+    /// Delivers the batch and lets go of the table.
+    fn flush(&mut self) {
+        if self.batch.frames > 0 {
+            let batch = std::mem::replace(&mut self.batch, Batch { bytes: Vec::new(), frames: 0 });
+            self.shared.deliver_batch(batch);
+        }
+        self.table = None;
+        self.local.clear();
+    }
+}
+
+impl Drop for Receiving<'_> {
+    fn drop(&mut self) {
+        bump(&self.shared.stats.frames_received, self.received);
+        self.flush();
+    }
+}
+
 /// Returns (link, reason, malformed).
 fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Option<usize>) -> (Option<usize>, String, bool) {
     let max_payload = shared.config.max_payload;
     let mut buf = vec![0u8; 256 * 1024];
     let (mut start, mut end) = (0usize, 0usize);
     let mut link: Option<usize> = dialed;
-    let mut handshaken = false;
+    let mut link_shared: Option<Arc<super::LinkShared>> = None;
     let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
-    // Interned names of the last frame, reused while they repeat.
-    let mut last_src: Arc<str> = Arc::from("");
-    let mut last_dst: Arc<str> = Arc::from("");
     let mut acked_upto = 0u64;
     let mut owed = 0u64;
     let mut last_ack = Instant::now();
     let mut timer_armed = false;
+    // Bytes after a HELLO are parsed without reading first.
+    let mut reparse = false;
     loop {
         if start == end {
             start = 0;
             end = 0;
-        } else if buf.len() - end < frame::HEADER_LEN {
+        } else if start > 0 && buf.len() - end < buf.len() / 4 {
             buf.copy_within(start..end, 0);
             end -= start;
             start = 0;
         }
-        let n = match stream.read(&mut buf[end..]) {
-            Ok(0) => return (link, "peer closed the connection".into(), false),
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) if !handshaken && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return (link, "no HELLO within the handshake timeout".into(), true)
-            }
-            Err(e) if timer_armed && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                // Quiet for ACK_DELAY: acknowledge what is owed, then block again.
-                if let (Some(i), true) = (link, owed > acked_upto) {
-                    acked_upto = owed;
-                    last_ack = Instant::now();
-                    let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
+        if !std::mem::take(&mut reparse) {
+            let n = match stream.read(&mut buf[end..]) {
+                Ok(0) => return (link, "peer closed the connection".into(), false),
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) if link_shared.is_none() && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return (link, "no HELLO within the handshake timeout".into(), true)
                 }
-                timer_armed = stream.set_read_timeout(None).is_err();
-                continue;
+                Err(e) if timer_armed && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    // Quiet for ACK_DELAY: acknowledge what is owed, then block again.
+                    if let (Some(i), true) = (link, owed > acked_upto) {
+                        acked_upto = owed;
+                        last_ack = Instant::now();
+                        let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
+                    }
+                    timer_armed = stream.set_read_timeout(None).is_err();
+                    continue;
+                }
+                Err(e) => return (link, format!("read failed: {e}"), false),
+            };
+            end += n;
+        }
+        let Some(ls) = link_shared.clone() else {
+            // Handshake: the first frame must be a HELLO.
+            let (f, used) = match frame::decode(&buf[start..end], max_payload) {
+                Ok(Some(x)) => x,
+                Ok(None) => continue,
+                Err(e) => return (link, format!("malformed frame: {e}"), true),
+            };
+            if f.header.kind != Kind::Hello {
+                return (link, format!("first frame is {:?}, not HELLO", f.header.kind), true);
             }
-            Err(e) => return (link, format!("read failed: {e}"), false),
+            start += used;
+            let peer = std::str::from_utf8(f.src).expect("validated ASCII");
+            let i = match dialed {
+                Some(i) => {
+                    let expected = shared.table.read().links[i].peer.clone();
+                    if *expected != *peer {
+                        return (None, format!("dialled `{expected}` but the peer says it is `{peer}`"), true);
+                    }
+                    i
+                }
+                None => {
+                    if peer == &*shared.id {
+                        return (None, "peer claims this router's own id".into(), true);
+                    }
+                    shared.link_for_peer(peer)
+                }
+            };
+            link = Some(i);
+            let session = f.header.msg_seq;
+            let ls = shared.table.read().links[i].clone();
+            {
+                let mut inbound = ls.inbound.lock();
+                if inbound.session != session {
+                    inbound.session = session;
+                    inbound.seq = 0;
+                }
+            }
+            let write_half = if dialed.is_none() {
+                match stream.try_clone() {
+                    Ok(s) => Some(s),
+                    Err(e) => return (link, format!("cannot clone socket: {e}"), false),
+                }
+            } else {
+                None
+            };
+            let _ = shared.core.send(Cmd::Hello { link: i, gen, stream: write_half, ack: f.header.link_seq, session });
+            let _ = stream.set_read_timeout(None);
+            link_shared = Some(ls);
+            reparse = start < end;
+            continue;
         };
-        end += n;
+        let i = link.expect("set at handshake");
+        let mut rx = Receiving::new(shared, &ls);
         let mut delivered_to: Option<u64> = None;
+        let mut acked: Option<u64> = None;
         loop {
             let (f, used) = match frame::decode(&buf[start..end], max_payload) {
                 Ok(Some(x)) => x,
                 Ok(None) => {
                     // Grow for a large frame that does not fit the buffer.
                     if start == 0 && end == buf.len() {
-                        let need = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize + 4;
+                        let need = frame::encoded_len(&buf);
                         buf.resize(need.max(buf.len() * 2), 0);
                     }
                     break;
                 }
                 Err(e) => return (link, format!("malformed frame: {e}"), true),
             };
+            let bytes = &buf[start..start + used];
             start += used;
-            if !handshaken {
-                if f.header.kind != Kind::Hello {
-                    return (link, format!("first frame is {:?}, not HELLO", f.header.kind), true);
-                }
-                let peer = std::str::from_utf8(f.src).expect("validated ASCII");
-                let i = match dialed {
-                    Some(i) => {
-                        let expected = shared.table.read().links[i].peer.clone();
-                        if *expected != *peer {
-                            return (None, format!("dialled `{expected}` but the peer says it is `{peer}`"), true);
-                        }
-                        i
-                    }
-                    None => {
-                        if peer == &*shared.id {
-                            return (None, "peer claims this router's own id".into(), true);
-                        }
-                        shared.link_for_peer(peer)
-                    }
-                };
-                link = Some(i);
-                let session = f.header.msg_seq;
-                {
-                    let ls = shared.table.read().links[i].clone();
-                    let mut inbound = ls.inbound.lock();
-                    if inbound.session != session {
-                        inbound.session = session;
-                        inbound.seq = 0;
-                    }
-                }
-                let write_half = if dialed.is_none() {
-                    match stream.try_clone() {
-                        Ok(s) => Some(s),
-                        Err(e) => return (link, format!("cannot clone socket: {e}"), false),
-                    }
-                } else {
-                    None
-                };
-                let _ = shared.core.send(Cmd::Hello { link: i, gen, stream: write_half, ack: f.header.link_seq, session });
-                let _ = stream.set_read_timeout(None);
-                handshaken = true;
-                continue;
-            }
-            let i = link.expect("set at handshake");
             match f.header.kind {
                 Kind::Hello => return (link, "second HELLO on a connection".into(), true),
-                Kind::Ack => {
-                    let _ = shared.core.send(Cmd::Acked { link: i, upto: f.header.link_seq });
-                }
+                Kind::Ack => acked = acked.max(Some(f.header.link_seq)),
                 Kind::Data | Kind::Multi | Kind::Broadcast => {
-                    let ls = shared.table.read().links[i].clone();
-                    let mut inbound = ls.inbound.lock();
+                    let inbound = rx.inbound();
                     let seq = f.header.link_seq;
                     if seq <= inbound.seq {
-                        bump(&shared.stats.duplicates_dropped, 1);
                         delivered_to = Some(inbound.seq);
+                        bump(&shared.stats.duplicates_dropped, 1);
                         continue;
                     }
                     if seq != inbound.seq + 1 {
@@ -254,49 +383,23 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                     }
                     inbound.seq = seq;
                     delivered_to = Some(seq);
-                    bump(&shared.stats.frames_received, 1);
-                    if *last_src.as_bytes() != *f.src {
-                        last_src = Arc::from(std::str::from_utf8(f.src).expect("validated ASCII"));
-                    }
-                    let payload: Arc<[u8]> = Arc::from(f.payload);
-                    let relayed = f.header.flags & frame::FLAG_RELAYED != 0;
-                    let make = |dst: Arc<str>, kind| Message {
-                        command: f.header.command,
-                        flags: (f.header.flags >> 8) as u8,
-                        kind,
-                        relayed,
-                        seq: f.header.msg_seq,
-                        source: last_src.clone(),
-                        destination: dst,
-                        payload: payload.clone(),
-                        marker: f.header.flags & frame::FLAG_MARKER != 0,
-                    };
-                    match f.header.kind {
-                        Kind::Data => {
-                            if *last_dst.as_bytes() != *f.dst {
-                                last_dst = Arc::from(std::str::from_utf8(f.dst).expect("validated ASCII"));
-                            }
-                            shared.dispatch_incoming(make(last_dst.clone(), MessageKind::Unicast), i);
-                        }
-                        Kind::Multi => {
-                            for d in f.dst.split(|&b| b == b'\n') {
-                                let d: Arc<str> = Arc::from(std::str::from_utf8(d).expect("validated ASCII"));
-                                shared.dispatch_incoming(make(d, MessageKind::Multicast), i);
-                            }
-                        }
-                        _ => {
-                            let group = std::str::from_utf8(f.dst).expect("validated ASCII");
-                            // Deliver under the table lock, like every producer of the input queue.
-                            let table = shared.table.read();
-                            if table.groups.contains(group) {
-                                shared.deliver(make(Arc::from(group), MessageKind::Broadcast));
-                            }
-                        }
+                    rx.received += 1;
+                    let plain = f.header.kind == Kind::Data && frame_is_direct(f.header.flags);
+                    if plain && rx.plain_local(f.dst) {
+                        rx.push(bytes);
+                    } else {
+                        // Order: what was batched goes first.
+                        rx.flush();
+                        dispatch_one(shared, i, &f);
                     }
                 }
             }
         }
-        if let (Some(upto), Some(i)) = (delivered_to, link) {
+        drop(rx);
+        if let Some(upto) = acked {
+            let _ = shared.core.send(Cmd::Acked { link: i, upto });
+        }
+        if let Some(upto) = delivered_to {
             // Acknowledge at once every ACK_EVERY frames or ACK_DELAY; what is
             // left is acknowledged when no more bytes come within ACK_DELAY
             // (the read times out), so a trickle of messages does not cost an
@@ -313,8 +416,48 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
     }
 }
 
-/// The I/O thread: assigns link sequences, writes frames, resends after
-/// reconnection, re-dials, and declares peers gone.
+/// True for a frame sent by its source (not relayed, not a marker).
+fn frame_is_direct(flags: u16) -> bool {
+    flags & (frame::FLAG_RELAYED | frame::FLAG_MARKER) == 0
+}
+
+/// Dispatches a DATA, MULTI or BROADCAST frame that is not batched.
+fn dispatch_one(shared: &Shared, link: usize, f: &frame::Frame<'_>) {
+    let source: Arc<str> = Arc::from(std::str::from_utf8(f.src).expect("validated ASCII"));
+    let payload: Arc<[u8]> = Arc::from(f.payload);
+    let make = |dst: Arc<str>, kind| Message {
+        command: f.header.command,
+        flags: (f.header.flags >> 8) as u8,
+        kind,
+        relayed: f.header.flags & frame::FLAG_RELAYED != 0,
+        seq: f.header.msg_seq,
+        source: source.clone(),
+        destination: dst,
+        payload: payload.clone(),
+        marker: f.header.flags & frame::FLAG_MARKER != 0,
+    };
+    let name = |d: &[u8]| -> Arc<str> { Arc::from(std::str::from_utf8(d).expect("validated ASCII")) };
+    match f.header.kind {
+        Kind::Data => shared.dispatch_incoming(make(name(f.dst), MessageKind::Unicast), link),
+        Kind::Multi => {
+            for d in f.dst.split(|&b| b == b'\n') {
+                shared.dispatch_incoming(make(name(d), MessageKind::Multicast), link);
+            }
+        }
+        _ => {
+            let group = std::str::from_utf8(f.dst).expect("validated ASCII");
+            // Deliver under the table lock, like every producer of the input queue.
+            let table = shared.table.read();
+            if table.groups.contains(group) {
+                shared.deliver(make(Arc::from(group), MessageKind::Broadcast));
+            }
+        }
+    }
+}
+
+/// The I/O thread: writes what sending threads queued in the outboxes (they
+/// assign link sequences), resends after reconnection (renumbering for a
+/// restarted peer), re-dials, and declares peers gone.
 pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
     let mut core = Core { shared, links: Vec::new() };
     loop {
@@ -369,9 +512,9 @@ impl Core {
                 ready: false,
                 dial: None,
                 unacked: VecDeque::new(),
-                next_seq: 1,
+                spare: Vec::new(),
                 peer_session: 0,
-                wbuf: Vec::with_capacity(WRITE_CHUNK),
+                ctl: Vec::new(),
                 redial: None,
                 down_since: Some(Instant::now()),
                 ack_sent: 0,
@@ -388,12 +531,16 @@ impl Core {
     /// Handles one command; true on shutdown.
     fn handle(&mut self, cmd: Cmd) -> bool {
         match cmd {
-            Cmd::Send(i, out) => self.send(i, out),
+            // Every pass of the loop flushes every link; the link only has to exist.
+            Cmd::Flush(i) => {
+                self.link(i);
+            }
             Cmd::Attach { link, gen, stream, dial } => {
-                self.attach(link, gen, stream);
+                // Before attaching: if the first write fails, the link must know to re-dial.
                 if dial.is_some() {
-                    self.links[link].dial = dial;
+                    self.link(link).dial = dial;
                 }
+                self.attach(link, gen, stream);
             }
             Cmd::Hello { link, gen, stream, ack, session } => {
                 if let Some(stream) = stream {
@@ -422,43 +569,38 @@ impl Core {
         if l.ready && upto > l.ack_sent {
             l.ack_sent = upto;
             let h = Header { kind: Kind::Ack, flags: 0, command: 0, link_seq: upto, msg_seq: 0 };
-            frame::encode(&mut l.wbuf, &h, b"", b"", b"");
+            frame::encode(&mut l.ctl, &h, b"", b"", b"");
         }
     }
 
-    fn release(&self, frames: impl Iterator<Item = OutFrame>) -> usize {
-        let mut n = 0;
-        let mut counted = 0;
-        for f in frames {
-            n += 1;
-            counted += usize::from(f.counted);
+    /// Gives back `send_queue` room for `n` acknowledged or dropped frames.
+    fn release(&self, n: usize) {
+        if n > 0 {
+            self.shared.in_flight.fetch_sub(n, Ordering::AcqRel);
         }
-        if counted > 0 {
-            self.shared.in_flight.fetch_sub(counted, Ordering::AcqRel);
-        }
-        n
     }
 
-    fn send(&mut self, i: usize, out: OutFrame) {
-        let shared = self.shared.clone();
-        let id = &shared.id;
-        let l = self.link(i);
-        if l.shared.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
-            let peer = l.shared.peer.clone();
-            self.release(std::iter::once(out));
-            bump(&self.shared.stats.lost, 1);
-            self.shared.log(format!("message for `{peer}` dropped: peer gone"));
-            return;
+    /// Moves what sending threads queued for link `i` into `unacked`; true
+    /// when there was something. The outbox gets an empty buffer back.
+    fn take_outbox(&mut self, i: usize) -> bool {
+        let l = &mut self.links[i];
+        let mut outbox = l.shared.outbox.lock();
+        if outbox.bytes.is_empty() {
+            return false;
         }
-        let seq = l.next_seq;
-        l.next_seq += 1;
-        if l.ready {
-            encode_out(&mut l.wbuf, id, seq, &out);
-            bump(&shared.stats.frames_sent, 1);
-        }
-        l.unacked.push_back((seq, out));
-        if l.wbuf.len() >= WRITE_CHUNK {
-            self.flush(i);
+        let fresh = l.spare.pop().unwrap_or_else(|| Vec::with_capacity(WRITE_CHUNK));
+        let bytes = std::mem::replace(&mut outbox.bytes, fresh);
+        let frames = std::mem::take(&mut outbox.frames);
+        drop(outbox);
+        l.unacked.push_back(Chunk { bytes, start: 0, frames });
+        true
+    }
+
+    fn recycle(&mut self, i: usize, mut bytes: Vec<u8>) {
+        let spare = &mut self.links[i].spare;
+        if spare.len() < SPARE_BUFFERS && bytes.capacity() <= 4 * WRITE_CHUNK {
+            bytes.clear();
+            spare.push(bytes);
         }
     }
 
@@ -468,11 +610,13 @@ impl Core {
             self.disconnect(i);
         }
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        // Room for several batches in the kernel: the I/O thread sleeps in write(2) less often.
+        let _ = stream.set_send_buffer(SEND_BUFFER);
         let inbound = self.links[i].shared.inbound.lock().seq;
         let l = &mut self.links[i];
-        l.wbuf.clear();
+        l.ctl.clear();
         let h = Header { kind: Kind::Hello, flags: 0, command: frame::PROTOCOL_VERSION, link_seq: inbound, msg_seq: self.shared.session };
-        frame::encode(&mut l.wbuf, &h, self.shared.id.as_bytes(), b"", b"");
+        frame::encode(&mut l.ctl, &h, self.shared.id.as_bytes(), b"", b"");
         l.conn = Some(Conn { stream, gen });
         l.ready = false;
         l.redial = None;
@@ -481,74 +625,140 @@ impl Core {
     }
 
     fn hello(&mut self, i: usize, gen: u64, ack: u64, session: u64) {
-        let id = self.shared.id.clone();
         let l = self.link(i);
         if l.conn.as_ref().is_none_or(|c| c.gen != gen) {
             return;
         }
         if l.peer_session != session {
+            // Taken frames were numbered for the previous session; those of a
+            // previous run of the peer are dropped, the rest renumbered from 1.
             if l.peer_session != 0 && !l.unacked.is_empty() {
-                let n = l.unacked.len();
+                let dropped: Vec<Chunk> = l.unacked.drain(..).collect();
+                let n: u64 = dropped.iter().map(|c| c.frames).sum();
                 let peer = l.shared.peer.clone();
-                let dropped: Vec<OutFrame> = l.unacked.drain(..).map(|(_, f)| f).collect();
-                self.release(dropped.into_iter());
-                bump(&self.shared.stats.lost, n as u64);
+                self.release(dropped.iter().map(|c| counted_frames(c.unacked())).sum());
+                for c in dropped {
+                    self.recycle(i, c.bytes);
+                }
+                bump(&self.shared.stats.lost, n);
                 self.shared.log(format!("peer `{peer}` restarted: {n} unacknowledged messages for its previous run dropped"));
             }
             let l = &mut self.links[i];
-            // Renumber what is queued for the new session from 1.
             l.peer_session = session;
             l.ack_sent = 0;
-            l.next_seq = 1;
-            for (seq, _) in l.unacked.iter_mut() {
-                *seq = l.next_seq;
-                l.next_seq += 1;
+            let mut outbox = l.shared.outbox.lock();
+            let mut next = 1;
+            for c in l.unacked.iter_mut() {
+                let start = c.start;
+                renumber(&mut c.bytes[start..], &mut next);
             }
+            renumber(&mut outbox.bytes, &mut next);
+            outbox.next_seq = next;
         } else {
             self.acked(i, ack);
         }
-        let stats = &self.shared.stats;
         let l = &mut self.links[i];
-        let mut resent = 0;
-        for (seq, out) in &l.unacked {
-            encode_out(&mut l.wbuf, &id, *seq, out);
-            resent += 1;
-        }
-        bump(&stats.frames_sent, resent);
-        if l.was_connected {
-            bump(&stats.frames_resent, resent);
-        }
-        l.was_connected = true;
         l.ready = true;
         l.down_since = None;
-        self.set_state(i, PeerState::Connected);
-        self.flush(i);
-    }
-
-    fn acked(&mut self, i: usize, upto: u64) {
-        let l = self.link(i);
-        let mut freed = Vec::new();
-        while l.unacked.front().is_some_and(|(s, _)| *s <= upto) {
-            freed.push(l.unacked.pop_front().expect("non-empty").1);
+        let resend: u64 = l.unacked.iter().map(|c| c.frames).sum();
+        if l.was_connected {
+            bump(&self.shared.stats.frames_resent, resend);
         }
-        self.release(freed.into_iter());
+        l.was_connected = true;
+        self.set_state(i, PeerState::Connected);
+        self.write_unacked(i);
     }
 
+    /// Frees the frames acknowledged up to link sequence `upto`.
+    fn acked(&mut self, i: usize, upto: u64) {
+        self.link(i);
+        let mut released = 0;
+        loop {
+            let l = &mut self.links[i];
+            let Some(c) = l.unacked.front_mut() else { break };
+            while c.start < c.bytes.len() && frame::encoded_link_seq(&c.bytes[c.start..]) <= upto {
+                let f = &c.bytes[c.start..];
+                released += usize::from(counted(frame::encoded_flags(f)));
+                c.start += frame::encoded_len(f);
+                c.frames -= 1;
+            }
+            if c.start < c.bytes.len() {
+                break;
+            }
+            let done = l.unacked.pop_front().expect("front exists");
+            self.recycle(i, done.bytes);
+        }
+        self.release(released);
+    }
+
+    /// Writes pending control frames, then (when handshaken) everything
+    /// queued by sending threads since the last flush.
     fn flush(&mut self, i: usize) {
         let l = &mut self.links[i];
-        if l.wbuf.is_empty() {
+        if l.conn.is_none() {
+            l.ctl.clear();
+            // Queued frames wait in `unacked` for the next connection.
+            self.take_outbox(i);
             return;
         }
-        let Some(conn) = l.conn.as_mut() else {
-            l.wbuf.clear();
+        if !self.write_ctl(i) {
             return;
-        };
-        let result = conn.stream.write_all(&l.wbuf);
-        l.wbuf.clear();
-        if let Err(e) = result {
-            let gen = conn.gen;
-            self.shared.log(format!("connection {gen} write failed: {e}"));
-            self.disconnect(i);
+        }
+        if self.take_outbox(i) && self.links[i].ready {
+            let chunk = self.links[i].unacked.pop_back().expect("just taken");
+            // Counted before the write, so a peer that received them sees the count.
+            bump(&self.shared.stats.frames_sent, chunk.frames);
+            self.write(i, chunk.unacked());
+            self.links[i].unacked.push_back(chunk);
+        }
+    }
+
+    /// Writes pending control frames; false when the connection failed.
+    fn write_ctl(&mut self, i: usize) -> bool {
+        if self.links[i].ctl.is_empty() {
+            return true;
+        }
+        let ctl = std::mem::take(&mut self.links[i].ctl);
+        let ok = self.write(i, &ctl);
+        let l = &mut self.links[i];
+        if l.ctl.is_empty() {
+            l.ctl = ctl;
+            l.ctl.clear();
+        }
+        ok
+    }
+
+    /// Writes every unacknowledged frame (after a handshake).
+    fn write_unacked(&mut self, i: usize) {
+        self.take_outbox(i);
+        if !self.write_ctl(i) {
+            return;
+        }
+        let chunks: Vec<Chunk> = self.links[i].unacked.drain(..).collect();
+        bump(&self.shared.stats.frames_sent, chunks.iter().map(|c| c.frames).sum());
+        for c in &chunks {
+            if !self.write(i, c.unacked()) {
+                break;
+            }
+        }
+        // `disconnect` may have run; the frames stay unacknowledged either way.
+        let l = &mut self.links[i];
+        for c in chunks.into_iter().rev() {
+            l.unacked.push_front(c);
+        }
+    }
+
+    /// Writes `bytes` on link `i`'s connection; false (and disconnected) on failure.
+    fn write(&mut self, i: usize, bytes: &[u8]) -> bool {
+        let Some(conn) = self.links[i].conn.as_mut() else { return false };
+        match conn.stream.write_all(bytes) {
+            Ok(()) => true,
+            Err(e) => {
+                let gen = conn.gen;
+                self.shared.log(format!("connection {gen} write failed: {e}"));
+                self.disconnect(i);
+                false
+            }
         }
     }
 
@@ -558,14 +768,13 @@ impl Core {
             c.stream.shutdown();
         }
         l.ready = false;
-        l.wbuf.clear();
+        l.ctl.clear();
         l.down_since.get_or_insert_with(Instant::now);
         if l.dial.is_some() && l.redial.is_none() {
             l.redial = Some((0, Instant::now()));
         }
         self.set_state(i, PeerState::Connecting);
     }
-
     fn next_timer(&self) -> Option<Instant> {
         let gone_after = self.gone_after();
         self.links
@@ -638,14 +847,14 @@ impl Core {
 
     fn gone(&mut self, i: usize) {
         self.set_state(i, PeerState::Gone);
-        let l = &mut self.links[i];
-        let dropped: Vec<OutFrame> = l.unacked.drain(..).map(|(_, f)| f).collect();
-        let n = self.release(dropped.into_iter());
-        bump(&self.shared.stats.lost, n as u64);
+        // After the state change, so no sending thread adds to the outbox anymore.
+        self.take_outbox(i);
+        let dropped: Vec<Chunk> = self.links[i].unacked.drain(..).collect();
+        let n: u64 = dropped.iter().map(|c| c.frames).sum();
+        self.release(dropped.iter().map(|c| counted_frames(c.unacked())).sum());
+        for c in dropped {
+            self.recycle(i, c.bytes);
+        }
+        bump(&self.shared.stats.lost, n);
     }
-}
-
-fn encode_out(buf: &mut Vec<u8>, id: &str, seq: u64, out: &OutFrame) {
-    let h = Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
-    frame::encode(buf, &h, id.as_bytes(), out.dst.as_bytes(), &out.payload);
 }

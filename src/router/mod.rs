@@ -9,11 +9,16 @@
 //! - **Transport**: Unix domain sockets or loopback TCP; length-prefixed
 //!   frames with a 32-byte header ([`frame`]); a strict decoder closes a
 //!   connection that sends malformed bytes and logs why ([`Router::log`]).
-//! - **Threads**: one background I/O thread per router writes every frame;
-//!   one reader thread per connection decodes frames. They talk over
-//!   crossbeam channels. Nothing calls back into the host: messages are
-//!   taken with [`Router::poll`] (non-blocking) or [`Router::recv`] (blocking
-//!   with a timeout).
+//! - **Threads**: a sending thread encodes its frame straight into the
+//!   link's outbox (a byte buffer); one background I/O thread per router
+//!   takes everything queued there at once, writes it with one `write(2)`
+//!   and keeps it until a cumulative acknowledgement covers it. One reader
+//!   thread per connection validates whole reads and hands the plain
+//!   unicast frames for this process to the input queue as one batch; the
+//!   host thread turns them into messages as it takes them. Threads are woken
+//!   only when a queue goes from empty to non-empty. Nothing calls back into
+//!   the host: messages are taken with [`Router::poll`] (non-blocking) or
+//!   [`Router::recv`] (blocking with a timeout).
 //! - **Guarantees**: per-sender FIFO per destination; each link numbers its
 //!   frames, the receiver acknowledges them cumulatively, a dropped
 //!   connection is re-dialled and unacknowledged frames are resent; the
@@ -244,15 +249,78 @@ struct Inbound {
     session: u64,
 }
 
+/// Frames encoded by sending threads and not yet taken by the I/O thread.
+struct Outbox {
+    /// Whole encoded frames, in link sequence order.
+    bytes: Vec<u8>,
+    /// Frames in `bytes`.
+    frames: u64,
+    /// Link sequence of the next frame.
+    next_seq: u64,
+}
+
 /// A link to one peer process, visible to every thread.
 struct LinkShared {
     peer: Arc<str>,
     state: AtomicU8,
     inbound: Mutex<Inbound>,
+    outbox: Mutex<Outbox>,
+}
+
+mod anchors {
+    use super::Route;
+    use std::collections::HashMap;
+
+    /// Prefix → route, with a generation that changes on every change, so a
+    /// route looked up earlier can be reused while the generation holds.
+    #[derive(Default)]
+    pub(super) struct Anchors {
+        map: HashMap<Box<str>, Route>,
+        generation: u64,
+    }
+
+    impl Anchors {
+        pub(super) fn get(&self, prefix: &str) -> Option<Route> {
+            self.map.get(prefix).copied()
+        }
+        pub(super) fn generation(&self) -> u64 {
+            self.generation
+        }
+        pub(super) fn insert(&mut self, prefix: &str, route: Route) {
+            self.generation += 1;
+            self.map.insert(Box::from(prefix), route);
+        }
+        pub(super) fn insert_if_absent(&mut self, prefix: &str, route: Route) {
+            if !self.map.contains_key(prefix) {
+                self.insert(prefix, route);
+            }
+        }
+        pub(super) fn remove(&mut self, prefix: &str) -> Option<Route> {
+            self.generation += 1;
+            self.map.remove(prefix)
+        }
+    }
+
+    impl<'a> FromIterator<(&'a str, Route)> for Anchors {
+        fn from_iter<I: IntoIterator<Item = (&'a str, Route)>>(iter: I) -> Self {
+            let mut a = Anchors::default();
+            for (p, r) in iter {
+                a.insert(p, r);
+            }
+            a
+        }
+    }
+}
+use anchors::Anchors;
+
+thread_local! {
+    /// The last destination this thread resolved and its route, tagged with
+    /// the router (its session) and the anchor generation it is valid for.
+    static LAST_ROUTE: std::cell::RefCell<(u64, u64, String, Option<Route>)> = const { std::cell::RefCell::new((0, 0, String::new(), None)) };
 }
 
 struct Table {
-    anchors: HashMap<Box<str>, Route>,
+    anchors: Anchors,
     links: Vec<Arc<LinkShared>>,
     by_peer: HashMap<Arc<str>, usize>,
     groups: HashSet<Box<str>>,
@@ -272,20 +340,50 @@ struct Holds {
     draining: HashMap<Box<str>, VecDeque<Message>>,
 }
 
-/// A frame queued for a link.
-struct OutFrame {
+/// A frame to queue for a link. Relayed frames and adopt markers do not
+/// count toward the sender's `send_queue`; every other frame does.
+struct OutFrame<'a> {
     kind: frame::Kind,
     flags: u16,
     command: u16,
     msg_seq: u64,
-    dst: Arc<str>,
-    payload: Arc<[u8]>,
-    /// Counts toward the sender's `send_queue`.
-    counted: bool,
+    dst: &'a str,
+    payload: &'a [u8],
+}
+
+/// True when an encoded frame with these flags counts toward `send_queue`.
+fn counted(flags: u16) -> bool {
+    flags & (frame::FLAG_RELAYED | frame::FLAG_MARKER) == 0
+}
+
+/// What the local input queue carries.
+enum Delivery {
+    /// One message.
+    One(Message),
+    /// Validated unicast DATA frames for this process, not relayed, in
+    /// arrival order: a reader hands over a whole read at once, and the host
+    /// thread turns the frames into messages as it takes them.
+    Frames(Batch),
+}
+
+impl Delivery {
+    fn messages(&self) -> usize {
+        match self {
+            Delivery::One(_) => 1,
+            Delivery::Frames(b) => b.frames,
+        }
+    }
+}
+
+/// Encoded frames and how many there are.
+struct Batch {
+    bytes: Vec<u8>,
+    frames: usize,
 }
 
 enum Cmd {
-    Send(usize, OutFrame),
+    /// A link's outbox became non-empty.
+    Flush(usize),
     Attach { link: usize, gen: u64, stream: Stream, dial: Option<Address> },
     Hello { link: usize, gen: u64, stream: Option<Stream>, ack: u64, session: u64 },
     Acked { link: usize, upto: u64 },
@@ -298,9 +396,14 @@ struct Shared {
     id: Arc<str>,
     session: u64,
     config: Config,
-    table: RwLock<Table>,
+    // Padded: read-locked per message, it must not share a cache line with counters other threads write.
+    table: crossbeam::utils::CachePadded<RwLock<Table>>,
     holds: Mutex<Holds>,
-    inbox: Sender<Message>,
+    inbox: Sender<Delivery>,
+    /// Messages in `inbox` (batches count their frames).
+    queued: AtomicUsize,
+    /// Emptied batch buffers, back from the host thread for the readers.
+    spare_batches: Mutex<Vec<Vec<u8>>>,
     core: Sender<Cmd>,
     log: Mutex<VecDeque<String>>,
     stats: Stats,
@@ -315,6 +418,8 @@ struct Shared {
 }
 
 const LOG_LINES: usize = 256;
+/// Batch buffers kept for reuse (a fresh large buffer costs page faults).
+const SPARE_BATCHES: usize = 16;
 
 impl Shared {
     fn log(&self, text: String) {
@@ -342,10 +447,26 @@ impl Shared {
         let mut end = dest.len();
         loop {
             if let Some(r) = table.anchors.get(&dest[..end]) {
-                return Some(*r);
+                return Some(r);
             }
             end = dest[..end].rfind("::")?;
         }
+    }
+
+    /// [`Shared::resolve`] through this thread's cache of its last answer.
+    fn resolve_cached(&self, table: &Table, dest: &str) -> Option<Route> {
+        LAST_ROUTE.with(|last| {
+            let mut last = last.borrow_mut();
+            let (router, generation, name, route) = &mut *last;
+            if *router == self.session && *generation == table.anchors.generation() && frame::same_name(name.as_bytes(), dest.as_bytes()) {
+                return *route;
+            }
+            *route = Self::resolve(table, dest);
+            (*router, *generation) = (self.session, table.anchors.generation());
+            name.clear();
+            name.push_str(dest);
+            *route
+        })
     }
 
     /// The link to `peer`, created (with an anchor `peer`) when new.
@@ -363,15 +484,63 @@ impl Shared {
             peer: peer.clone(),
             state: AtomicU8::new(PeerState::Connecting as u8),
             inbound: Mutex::new(Inbound { seq: 0, session: 0 }),
+            outbox: Mutex::new(Outbox { bytes: Vec::new(), frames: 0, next_seq: 1 }),
         }));
         t.by_peer.insert(peer.clone(), i);
-        t.anchors.entry(Box::from(&*peer)).or_insert(Route::Link(i));
+        t.anchors.insert_if_absent(&peer, Route::Link(i));
         i
     }
 
     fn deliver(&self, msg: Message) {
+        self.queued.fetch_add(1, Ordering::AcqRel);
         // The receiver lives as long as `Router`; after it is gone nobody reads.
-        let _ = self.inbox.send(msg);
+        let _ = self.inbox.send(Delivery::One(msg));
+    }
+
+    /// An empty buffer for a batch, reused when one came back.
+    fn batch_buffer(&self) -> Vec<u8> {
+        self.spare_batches.lock().pop().unwrap_or_default()
+    }
+
+    fn recycle_batch(&self, mut bytes: Vec<u8>) {
+        let mut spare = self.spare_batches.lock();
+        if spare.len() < SPARE_BATCHES && bytes.capacity() <= 1 << 20 {
+            bytes.clear();
+            spare.push(bytes);
+        }
+    }
+
+    fn deliver_batch(&self, batch: Batch) {
+        self.queued.fetch_add(batch.frames, Ordering::AcqRel);
+        let _ = self.inbox.send(Delivery::Frames(batch));
+    }
+
+    /// Encodes `out` into link `i`'s outbox with the next link sequence and
+    /// wakes the I/O thread when the outbox was empty (it writes everything
+    /// queued at once). For a gone peer the frame is dropped and counted lost.
+    fn enqueue(&self, link: &LinkShared, i: usize, out: OutFrame<'_>) {
+        let mut outbox = link.outbox.lock();
+        // Checked under the outbox lock: the I/O thread marks a link gone
+        // before it empties the outbox under the same lock.
+        if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
+            drop(outbox);
+            if counted(out.flags) {
+                self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            }
+            bump(&self.stats.lost, 1);
+            self.log(format!("message for `{}` dropped: peer gone", link.peer));
+            return;
+        }
+        let was_empty = outbox.bytes.is_empty();
+        let seq = outbox.next_seq;
+        outbox.next_seq += 1;
+        outbox.frames += 1;
+        let h = frame::Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
+        frame::encode(&mut outbox.bytes, &h, self.id.as_bytes(), out.dst.as_bytes(), out.payload);
+        drop(outbox);
+        if was_empty {
+            let _ = self.core.send(Cmd::Flush(i));
+        }
     }
 
     fn hold(&self, map: fn(&mut Holds) -> &mut HashMap<Box<str>, VecDeque<Message>>, msg: Message) {
@@ -386,15 +555,14 @@ impl Shared {
         q.push_back(msg);
     }
 
-    fn relay_frame(msg: &Message) -> OutFrame {
+    fn relay_frame(msg: &Message) -> OutFrame<'_> {
         OutFrame {
             kind: frame::Kind::Data,
             flags: frame::FLAG_RELAYED | if msg.marker { frame::FLAG_MARKER } else { 0 } | (u16::from(msg.flags) << 8),
             command: msg.command,
             msg_seq: msg.seq,
-            dst: msg.destination.clone(),
-            payload: msg.payload.clone(),
-            counted: false,
+            dst: &msg.destination,
+            payload: &msg.payload,
         }
     }
 
@@ -417,12 +585,8 @@ impl Shared {
                     }
                 }
             }
-            Some(Route::Local) => {
-                let _ = self.core.send(Cmd::Send(from, Self::relay_frame(&msg)));
-            }
-            Some(Route::Link(i)) => {
-                let _ = self.core.send(Cmd::Send(i, Self::relay_frame(&msg)));
-            }
+            Some(Route::Local) => self.enqueue(&table.links[from], from, Self::relay_frame(&msg)),
+            Some(Route::Link(i)) => self.enqueue(&table.links[i], i, Self::relay_frame(&msg)),
             None => {}
         }
     }
@@ -451,7 +615,7 @@ impl Shared {
                     return;
                 }
                 bump(&self.stats.relayed, 1);
-                let _ = self.core.send(Cmd::Send(i, Self::relay_frame(&msg)));
+                self.enqueue(&table.links[i], i, Self::relay_frame(&msg));
             }
             // Relayed here for a target not adopted yet.
             Some(Route::Link(_)) => self.hold(|h| &mut h.pending, msg),
@@ -464,14 +628,101 @@ impl Shared {
     }
 }
 
+/// The host side of the input queue: what was taken from the channel and
+/// not handed out yet.
+#[derive(Default)]
+struct Cursor {
+    /// A message put back by `unread`; comes first.
+    peeked: Option<Message>,
+    /// Deliveries taken from the channel, oldest first; the front one may be
+    /// a batch partly handed out (up to `at`).
+    taken: VecDeque<Delivery>,
+    /// Offset of the next frame in the front batch.
+    at: usize,
+    /// Frames of the front batch handed out.
+    done: usize,
+    /// Names of the last message made from a batch, shared while they repeat.
+    source: Option<Arc<str>>,
+    destination: Option<Arc<str>>,
+}
+
+impl Cursor {
+    /// Messages held here.
+    fn len(&self) -> usize {
+        usize::from(self.peeked.is_some()) + self.taken.iter().map(Delivery::messages).sum::<usize>() - self.done
+    }
+
+    /// Appends a delivery taken from the channel.
+    fn take(&mut self, d: Delivery, queued: &AtomicUsize) {
+        queued.fetch_sub(d.messages(), Ordering::AcqRel);
+        self.taken.push_back(d);
+    }
+
+    /// The next message: the put-back one, then what was taken, then the channel.
+    fn next(&mut self, inbox: &Receiver<Delivery>, shared: &Shared) -> Option<Message> {
+        if let Some(m) = self.peeked.take() {
+            return Some(m);
+        }
+        if self.taken.is_empty() {
+            let d = inbox.try_recv().ok()?;
+            self.take(d, &shared.queued);
+        }
+        match self.taken.front()? {
+            Delivery::One(_) => match self.taken.pop_front() {
+                Some(Delivery::One(m)) => Some(m),
+                _ => unreachable!("front is one message"),
+            },
+            Delivery::Frames(batch) => {
+                let (f, used) = frame::decode_validated(&batch.bytes[self.at..]);
+                let source = interned(&mut self.source, f.src);
+                let destination = interned(&mut self.destination, f.dst);
+                let msg = Message {
+                    command: f.header.command,
+                    flags: (f.header.flags >> 8) as u8,
+                    kind: MessageKind::Unicast,
+                    relayed: false,
+                    seq: f.header.msg_seq,
+                    source,
+                    destination,
+                    payload: Arc::from(f.payload),
+                    marker: false,
+                };
+                self.at += used;
+                self.done += 1;
+                if self.at == batch.bytes.len() {
+                    if let Some(Delivery::Frames(b)) = self.taken.pop_front() {
+                        shared.recycle_batch(b.bytes);
+                    }
+                    self.at = 0;
+                    self.done = 0;
+                }
+                Some(msg)
+            }
+        }
+    }
+}
+
+/// `name` as a shared string, reusing `last` when it is the same.
+fn interned(last: &mut Option<Arc<str>>, name: &[u8]) -> Arc<str> {
+    match last {
+        Some(s) if frame::same_name(s.as_bytes(), name) => s.clone(),
+        _ => {
+            // Frames in a batch were validated: names are printable ASCII.
+            let s: Arc<str> = Arc::from(std::str::from_utf8(name).expect("validated ASCII"));
+            *last = Some(s.clone());
+            s
+        }
+    }
+}
+
 /// A router: own server id, anchors, links to peers, local input queue.
 ///
 /// All methods take `&self`; a router may be shared between threads. Each
 /// sending thread gets FIFO order per destination for its own messages.
 pub struct Router {
     shared: Arc<Shared>,
-    inbox: Receiver<Message>,
-    peeked: Mutex<Option<Message>>,
+    inbox: Receiver<Delivery>,
+    cursor: Mutex<Cursor>,
     core: Option<JoinHandle<()>>,
     listeners: Mutex<Vec<Address>>,
 }
@@ -520,22 +771,24 @@ impl Router {
         }
         let (inbox_tx, inbox) = unbounded();
         let (core_tx, core_rx) = unbounded();
-        let mut anchors = HashMap::new();
-        anchors.insert(Box::from(id), Route::Local);
+        let mut anchors = Anchors::default();
+        anchors.insert(id, Route::Local);
         let shared = Arc::new(Shared {
             id: Arc::from(id),
             session: new_session(),
             config,
-            table: RwLock::new(Table {
+            table: crossbeam::utils::CachePadded::new(RwLock::new(Table {
                 anchors,
                 links: Vec::new(),
                 by_peer: HashMap::new(),
                 groups: HashSet::new(),
                 migrating: HashSet::new(),
                 draining: HashSet::new(),
-            }),
+            })),
             holds: Mutex::new(Holds::default()),
             inbox: inbox_tx,
+            queued: AtomicUsize::new(0),
+            spare_batches: Mutex::new(Vec::new()),
             core: core_tx,
             log: Mutex::new(VecDeque::new()),
             stats: Stats::default(),
@@ -552,7 +805,7 @@ impl Router {
             .name(format!("tess-router-{id}"))
             .spawn(move || io::core_loop(core_shared, core_rx))
             .map_err(|e| RouterError::Io(format!("cannot start the I/O thread: {e}")))?;
-        Ok(Router { shared, inbox, peeked: Mutex::new(None), core: Some(core), listeners: Mutex::new(Vec::new()) })
+        Ok(Router { shared, inbox, cursor: Mutex::new(Cursor::default()), core: Some(core), listeners: Mutex::new(Vec::new()) })
     }
 
     /// This router's server id.
@@ -607,7 +860,7 @@ impl Router {
         } else {
             Route::Link(*t.by_peer.get(peer).ok_or_else(|| RouterError::NotFound(peer.to_string()))?)
         };
-        t.anchors.insert(Box::from(prefix), route);
+        t.anchors.insert(prefix, route);
         Ok(())
     }
 
@@ -670,7 +923,7 @@ impl Router {
         let shared = &self.shared;
         let table = shared.table.read();
         let migrating = !table.migrating.is_empty() && table.migrating.contains(destination);
-        let route = Shared::resolve(&table, destination);
+        let route = shared.resolve_cached(&table, destination);
         match (migrating, route) {
             (true, _) | (false, Some(Route::Local)) => {
                 let msg = self.message(command, flags, MessageKind::Unicast, Arc::from(destination), Arc::from(payload));
@@ -687,16 +940,8 @@ impl Router {
                 Self::link_usable(&table, i)?;
                 self.reserve(1)?;
                 let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
-                let out = OutFrame {
-                    kind: frame::Kind::Data,
-                    flags: u16::from(flags) << 8,
-                    command,
-                    msg_seq,
-                    dst: Arc::from(destination),
-                    payload: Arc::from(payload),
-                    counted: true,
-                };
-                let _ = shared.core.send(Cmd::Send(i, out));
+                let out = OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
+                shared.enqueue(&table.links[i], i, out);
                 Ok(())
             }
             (false, None) => Err(RouterError::NoRoute(destination.to_string())),
@@ -753,8 +998,8 @@ impl Router {
         }
         for (i, list) in groups {
             let kind = if list.contains('\n') { frame::Kind::Multi } else { frame::Kind::Data };
-            let out = OutFrame { kind, flags: u16::from(flags) << 8, command, msg_seq, dst: Arc::from(list), payload: payload.clone(), counted: true };
-            let _ = shared.core.send(Cmd::Send(i, out));
+            let out = OutFrame { kind, flags: u16::from(flags) << 8, command, msg_seq, dst: &list, payload: &payload };
+            shared.enqueue(&table.links[i], i, out);
         }
         Ok(())
     }
@@ -792,16 +1037,8 @@ impl Router {
         let dst: Arc<str> = Arc::from(group);
         let msg = self.message(command, flags, MessageKind::Broadcast, dst.clone(), payload.clone());
         for i in links {
-            let out = OutFrame {
-                kind: frame::Kind::Broadcast,
-                flags: u16::from(flags) << 8,
-                command,
-                msg_seq: msg.seq,
-                dst: dst.clone(),
-                payload: payload.clone(),
-                counted: true,
-            };
-            let _ = shared.core.send(Cmd::Send(i, out));
+            let out = OutFrame { kind: frame::Kind::Broadcast, flags: u16::from(flags) << 8, command, msg_seq: msg.seq, dst: group, payload: &payload };
+            shared.enqueue(&table.links[i], i, out);
         }
         if table.groups.contains(group) {
             shared.deliver(msg);
@@ -823,15 +1060,12 @@ impl Router {
         if !t.migrating.insert(Box::from(target)) {
             return Err(RouterError::WrongState(format!("target `{target}` is already migrating")));
         }
-        // Every producer delivers under the table lock, which we hold: the
-        // queue only shrinks (by concurrent polls) while we sort it.
+        // Every producer delivers under the table lock, which we hold, and
+        // pollers wait for the cursor lock: the queue holds still while we sort it.
         let mut held = VecDeque::new();
-        let mut peeked = self.peeked.lock();
-        if peeked.as_ref().is_some_and(|m| &*m.destination == target && m.kind != MessageKind::Broadcast) {
-            held.extend(peeked.take());
-        }
+        let mut cursor = self.cursor.lock();
         let mut others = Vec::new();
-        while let Ok(m) = self.inbox.try_recv() {
+        while let Some(m) = cursor.next(&self.inbox, shared) {
             if &*m.destination == target && m.kind != MessageKind::Broadcast {
                 held.push_back(m);
             } else {
@@ -841,6 +1075,7 @@ impl Router {
         for m in others {
             shared.deliver(m);
         }
+        drop(cursor);
         if !held.is_empty() {
             shared.holds.lock().held.entry(Box::from(target)).or_default().extend(held);
         }
@@ -860,11 +1095,11 @@ impl Router {
         let link = *t.by_peer.get(new_home).ok_or_else(|| RouterError::NotFound(new_home.to_string()))?;
         Self::link_usable(&t, link)?;
         t.migrating.remove(target);
-        t.anchors.insert(Box::from(target), Route::Link(link));
+        t.anchors.insert(target, Route::Link(link));
         let held = shared.holds.lock().held.remove(target).unwrap_or_default();
         bump(&shared.stats.relayed, held.len() as u64);
         for msg in held {
-            let _ = shared.core.send(Cmd::Send(link, Shared::relay_frame(&msg)));
+            shared.enqueue(&t.links[link], link, Shared::relay_frame(&msg));
         }
         Ok(())
     }
@@ -883,23 +1118,15 @@ impl Router {
         let mut t = shared.table.write();
         let before = Shared::resolve(&t, target);
         t.migrating.remove(target);
-        t.anchors.insert(Box::from(target), Route::Local);
+        t.anchors.insert(target, Route::Local);
         let pending = shared.holds.lock().pending.remove(target).unwrap_or_default();
         for msg in pending {
             shared.deliver(msg);
         }
         if let Some(Route::Link(i)) = before {
             if t.links[i].state.load(Ordering::Acquire) != PeerState::Gone as u8 && t.draining.insert(Box::from(target)) {
-                let marker = OutFrame {
-                    kind: frame::Kind::Data,
-                    flags: frame::FLAG_MARKER,
-                    command: 0,
-                    msg_seq: 0,
-                    dst: Arc::from(target),
-                    payload: Arc::from(&[][..]),
-                    counted: false,
-                };
-                let _ = shared.core.send(Cmd::Send(i, marker));
+                let marker = OutFrame { kind: frame::Kind::Data, flags: frame::FLAG_MARKER, command: 0, msg_seq: 0, dst: target, payload: &[] };
+                shared.enqueue(&t.links[i], i, marker);
             }
         }
         Ok(())
@@ -907,19 +1134,21 @@ impl Router {
 
     /// The next message, if any, without blocking.
     pub fn poll(&self) -> Option<Message> {
-        if let Some(m) = self.peeked.lock().take() {
-            return Some(m);
-        }
-        self.inbox.try_recv().ok()
+        self.cursor.lock().next(&self.inbox, &self.shared)
     }
 
     /// The next message, waiting at most `timeout`; `Ok(None)` on timeout.
     pub fn recv(&self, timeout: Duration) -> Result<Option<Message>, RouterError> {
-        if let Some(m) = self.peeked.lock().take() {
+        if let Some(m) = self.poll() {
             return Ok(Some(m));
         }
+        // Wait without the cursor lock, so other threads can still poll.
         match self.inbox.recv_timeout(timeout) {
-            Ok(m) => Ok(Some(m)),
+            Ok(d) => {
+                let mut cursor = self.cursor.lock();
+                cursor.take(d, &self.shared.queued);
+                Ok(cursor.next(&self.inbox, &self.shared))
+            }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(RouterError::WrongState("router shut down".into())),
         }
@@ -928,14 +1157,14 @@ impl Router {
     /// Puts a message back at the head of the queue (for a caller whose
     /// buffer was too small).
     pub fn unread(&self, msg: Message) {
-        let mut p = self.peeked.lock();
-        debug_assert!(p.is_none());
-        *p = Some(msg);
+        let mut c = self.cursor.lock();
+        debug_assert!(c.peeked.is_none());
+        c.peeked = Some(msg);
     }
 
     /// Messages waiting in the local input queue.
     pub fn pending(&self) -> usize {
-        self.inbox.len() + usize::from(self.peeked.lock().is_some())
+        self.shared.queued.load(Ordering::Acquire) + self.cursor.lock().len()
     }
 
     /// Waits until every own message sent to a peer is acknowledged, at most `timeout`.

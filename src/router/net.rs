@@ -95,6 +95,35 @@ impl Stream {
             Stream::Tcp(s) => s.set_read_timeout(t),
         }
     }
+    /// Asks the kernel for a send buffer of `bytes` (it may grant less).
+    pub fn set_send_buffer(&self, bytes: usize) -> io::Result<()> {
+        let size = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+        // SAFETY: `self.fd()` is an open socket; the option value is a c_int
+        // that lives across the call, and its size is passed with it.
+        let rc = unsafe {
+            libc::setsockopt(
+                self.fd(),
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                (&size as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn fd(&self) -> std::os::unix::io::RawFd {
+        use std::os::unix::io::AsRawFd;
+        match self {
+            Stream::Unix(s) => s.as_raw_fd(),
+            Stream::Tcp(s) => s.as_raw_fd(),
+        }
+    }
+
     /// Write timeout (`None` blocks).
     pub fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
         match self {
@@ -115,11 +144,7 @@ impl Read for Stream {
 
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        use std::os::unix::io::AsRawFd;
-        let fd = match self {
-            Stream::Unix(s) => s.as_raw_fd(),
-            Stream::Tcp(s) => s.as_raw_fd(),
-        };
+        let fd = self.fd();
         // SAFETY: `fd` is an open socket owned by `self`, and `buf` is valid
         // for `buf.len()` bytes. send(2) with MSG_NOSIGNAL instead of write(2):
         // a peer that hung up must give EPIPE, not a SIGPIPE that kills a C or

@@ -2,7 +2,7 @@ use super::*;
 
 fn table(anchors: &[(&str, Route)]) -> Table {
     Table {
-        anchors: anchors.iter().map(|(p, r)| (Box::from(*p), *r)).collect(),
+        anchors: anchors.iter().map(|(p, r)| (*p, *r)).collect(),
         links: Vec::new(),
         by_peer: HashMap::new(),
         groups: HashSet::new(),
