@@ -415,7 +415,16 @@ impl SvoQuery {
                 best = (h_here, i);
             }
             let mut moves = std::mem::take(&mut self.moves);
-            self.moves_from(&rec.node, here, gp, &mut moves);
+            // A voxel entered from a voxel: where that voxel sits around it.
+            let from = match rec.parent {
+                NONE => None,
+                p if rec.node.level == 0 && self.pool[p as usize].node.level == 0 => {
+                    let o = self.pool[p as usize].node.origin;
+                    Some(neighbourhood_index(std::array::from_fn(|k| o[k] as i64 - rec.node.origin[k] as i64)))
+                }
+                _ => None,
+            };
+            self.moves_from(&rec.node, here, gp, from, &mut moves);
             for m in &moves {
                 let step = m.cost + opts.layer_penalty as f64 * (root - m.node.level) as f64;
                 let tail = if m.node.link == gn.link { dist(m.entry, gp) } else { 0.0 };
@@ -544,10 +553,10 @@ impl SvoQuery {
     /// A larger node moves to its face neighbours, arriving where the line
     /// towards the goal crosses the shared face (a voxel: at its centre,
     /// through its face).
-    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], moves: &mut Vec<Move>) {
+    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], from: Option<usize>, moves: &mut Vec<Move>) {
         moves.clear();
         if n.level == 0 {
-            self.svo.voxel_moves(n, &mut self.blocks, moves);
+            self.svo.voxel_moves(n, from, &mut self.blocks, moves);
             for m in moves.iter_mut() {
                 m.exit = here;
                 m.cost = dist(here, m.entry);
@@ -577,37 +586,36 @@ impl SvoQuery {
     }
 
     /// Line-of-sight string pulling of `raw` into `smooth`: a greedy pass
-    /// over the raw points, then two passes over the result with extra
-    /// points near each corner (at 1/64 .. 1/2 of each segment from both
-    /// ends, every one on an already clear segment) so corners get shaved.
+    /// over the raw points, then one pass over the result with extra points
+    /// near each corner (at 1/64 .. 1/2 of each segment from both ends,
+    /// every one on an already clear segment) so corners get shaved. (A
+    /// second such pass shortens the Moving AI paths by under 0.5 % on
+    /// average and costs as much as the first.)
     fn string_pull(&mut self) {
         Self::greedy(&self.svo, &self.raw, &mut self.smooth);
-        for _ in 0..2 {
-            if self.smooth.len() < 3 {
-                break;
+        if self.smooth.len() < 3 {
+            return;
+        }
+        self.raw.clear();
+        for s in self.smooth.windows(2) {
+            let (a, b) = (s[0], s[1]);
+            // Rounded to f32 so the points are exactly what the caller gets.
+            let lerp = |t: f64| -> [f64; 3] { std::array::from_fn(|k| (a[k] + (b[k] - a[k]) * t) as f32 as f64) };
+            self.raw.push(a);
+            for t in [1.0 / 64.0, 1.0 / 32.0, 1.0 / 16.0, 1.0 / 8.0, 0.25, 0.5, 0.75, 0.875, 0.9375, 1.0 - 1.0 / 32.0, 1.0 - 1.0 / 64.0] {
+                self.raw.push(lerp(t));
             }
-            self.raw.clear();
-            for s in self.smooth.windows(2) {
-                let (a, b) = (s[0], s[1]);
-                // Rounded to f32 so the points are exactly what the caller gets.
-                let lerp = |t: f64| -> [f64; 3] { std::array::from_fn(|k| (a[k] + (b[k] - a[k]) * t) as f32 as f64) };
-                self.raw.push(a);
-                for t in [1.0 / 64.0, 1.0 / 32.0, 1.0 / 16.0, 1.0 / 8.0, 0.25, 0.5, 0.75, 0.875, 0.9375, 1.0 - 1.0 / 32.0, 1.0 - 1.0 / 64.0] {
-                    self.raw.push(lerp(t));
-                }
-            }
-            self.raw.push(*self.smooth.last().unwrap_or(&[0.0; 3]));
-            // Keep the previous result in `raw`'s tail while trying the new one.
-            let keep = self.smooth.len();
-            let dense = self.raw.len();
-            self.raw.extend(self.smooth.iter().copied());
-            Self::greedy(&self.svo, &self.raw[..dense], &mut self.smooth);
-            // Rounded samples may graze a voxel the exact segment missed: verify.
-            if self.smooth.windows(2).any(|s| self.svo.first_blocked_on_segment(s[0], s[1]).is_some()) {
-                self.smooth.clear();
-                self.smooth.extend_from_slice(&self.raw[dense..dense + keep]);
-                break;
-            }
+        }
+        self.raw.push(*self.smooth.last().unwrap_or(&[0.0; 3]));
+        // Keep the previous result in `raw`'s tail while trying the new one.
+        let keep = self.smooth.len();
+        let dense = self.raw.len();
+        self.raw.extend(self.smooth.iter().copied());
+        Self::greedy(&self.svo, &self.raw[..dense], &mut self.smooth);
+        // Rounded samples may graze a voxel the exact segment missed: verify.
+        if self.smooth.windows(2).any(|s| self.svo.first_blocked_on_segment(s[0], s[1]).is_some()) {
+            self.smooth.clear();
+            self.smooth.extend_from_slice(&self.raw[dense..dense + keep]);
         }
     }
 
@@ -697,6 +705,45 @@ const NEIGHBOURHOOD: [[i64; 3]; 27] = {
     out
 };
 
+/// Index into [`NEIGHBOURHOOD`] of an offset in -1..=1 per axis.
+fn neighbourhood_index(d: [i64; 3]) -> usize {
+    ((d[0] + 1) + 3 * (d[1] + 1) + 9 * (d[2] + 1)) as usize
+}
+
+/// Whether `x` lies between `a` and `b` (inclusive, either order).
+const fn between(x: i64, a: i64, b: i64) -> bool {
+    (x >= a && x <= b) || (x >= b && x <= a)
+}
+
+/// `SPANS[i][j]`: the neighbourhood voxels in the bounding box of voxels
+/// `i` and `j` (bit = index into [`NEIGHBOURHOOD`]) when the two are at
+/// most one step apart per axis (a 26-connected move or the same voxel),
+/// else 0.
+const SPANS: [[u32; 27]; 27] = {
+    let mut out = [[0u32; 27]; 27];
+    let mut i = 0;
+    while i < 27 {
+        let mut j = 0;
+        while j < 27 {
+            let (a, b) = (NEIGHBOURHOOD[i], NEIGHBOURHOOD[j]);
+            let near = (a[0] - b[0]).abs() <= 1 && (a[1] - b[1]).abs() <= 1 && (a[2] - b[2]).abs() <= 1;
+            if near {
+                let mut k = 0;
+                while k < 27 {
+                    let c = NEIGHBOURHOOD[k];
+                    if between(c[0], a[0], b[0]) && between(c[1], a[1], b[1]) && between(c[2], a[2], b[2]) {
+                        out[i][j] |= 1 << k;
+                    }
+                    k += 1;
+                }
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
 /// For each offset, the neighbourhood voxels (bit = index into
 /// [`NEIGHBOURHOOD`]) that a move by it needs free: its bounding box minus
 /// the voxel itself (0 for the zero offset).
@@ -747,7 +794,12 @@ impl Svo {
 
     /// Appends the 26-connected moves out of voxel node `n` (entry points
     /// set, costs left at 0): every free neighbour whose move box is free.
-    fn voxel_moves(&self, n: &Node, memo: &mut BlockMemo, out: &mut Vec<Move>) {
+    ///
+    /// `from` is the neighbourhood index of the voxel the search came from,
+    /// if it came from a voxel. Voxels that one could reach directly (its
+    /// move box is free) are skipped: it has been expanded, and by the
+    /// triangle inequality its direct move is never longer.
+    fn voxel_moves(&self, n: &Node, from: Option<usize>, memo: &mut BlockMemo, out: &mut Vec<Move>) {
         let v = n.origin.map(i64::from);
         let own = v.map(|c| c >> 2);
         // The neighbourhood spans at most 2 blocks per axis, starting at `b0`.
@@ -779,6 +831,14 @@ impl Svo {
             let need = MOVE_BOXES[i];
             if need == 0 || free & need != need {
                 continue;
+            }
+            if let Some(p) = from {
+                let direct = SPANS[p][i];
+                if direct != 0 && free & direct == direct {
+                    if let Block::Leaf(_) = block_of([v[0] + d[0], v[1] + d[1], v[2] + d[2]]) {
+                        continue;
+                    }
+                }
             }
             let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
             let centre = [c[0] + d[0] as f64, c[1] + d[1] as f64, c[2] + d[2] as f64];
