@@ -619,20 +619,45 @@ impl SvoQuery {
         }
     }
 
+    /// Keeps the points of `raw` (whose consecutive points see each other)
+    /// that a walk needs when it goes from each kept point straight to a
+    /// far point it sees: found by doubling the reach, then halving back to
+    /// the last clear one, so a long run of mutually visible points costs
+    /// a few segment tests instead of one per point.
     fn greedy(svo: &Svo, raw: &[[f64; 3]], out: &mut Vec<[f64; 3]>) {
         out.clear();
         let n = raw.len();
         out.push(raw[0]);
+        let clear = |a: usize, b: usize| svo.first_blocked_on_segment(raw[a], raw[b]).is_none();
         let mut anchor = 0;
-        let mut i = 1;
-        while i + 1 < n {
-            if svo.first_blocked_on_segment(raw[anchor], raw[i + 1]).is_some() {
-                out.push(raw[i]);
-                anchor = i;
+        while anchor + 1 < n {
+            // `seen` is clear from the anchor; `blocked` is not, or is past the end.
+            let mut seen = anchor + 1;
+            let mut step = 1;
+            let mut blocked = n;
+            while seen + step < n {
+                if clear(anchor, seen + step) {
+                    seen += step;
+                    step *= 2;
+                } else {
+                    blocked = seen + step;
+                    break;
+                }
             }
-            i += 1;
+            if blocked == n && seen + 1 < n && clear(anchor, n - 1) {
+                seen = n - 1;
+            }
+            while blocked < n && blocked - seen > 1 {
+                let mid = seen + (blocked - seen) / 2;
+                if clear(anchor, mid) {
+                    seen = mid;
+                } else {
+                    blocked = mid;
+                }
+            }
+            out.push(raw[seen]);
+            anchor = seen;
         }
-        out.push(raw[n - 1]);
     }
 
     /// The centre of the free voxel nearest to `p` (or `p` itself when its
