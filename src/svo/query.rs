@@ -557,9 +557,12 @@ impl SvoQuery {
         moves.clear();
         if n.level == 0 {
             self.svo.voxel_moves(n, from, &mut self.blocks, moves);
-            for m in moves.iter_mut() {
-                m.exit = here;
-                m.cost = dist(here, m.entry);
+            // Costs are set from the centre; the start voxel's entry is the start point.
+            if here != n.center() {
+                for m in moves.iter_mut() {
+                    m.exit = here;
+                    m.cost = dist(here, m.entry);
+                }
             }
             return;
         }
@@ -730,6 +733,9 @@ const NEIGHBOURHOOD: [[i64; 3]; 27] = {
     out
 };
 
+/// Length of a move along 0..=3 axes at once.
+const STEP: [f64; 4] = [0.0, 1.0, std::f64::consts::SQRT_2, 1.732_050_807_568_877_2];
+
 /// Index into [`NEIGHBOURHOOD`] of an offset in -1..=1 per axis.
 fn neighbourhood_index(d: [i64; 3]) -> usize {
     ((d[0] + 1) + 3 * (d[1] + 1) + 9 * (d[2] + 1)) as usize
@@ -817,8 +823,8 @@ impl Svo {
         }
     }
 
-    /// Appends the 26-connected moves out of voxel node `n` (entry points
-    /// set, costs left at 0): every free neighbour whose move box is free.
+    /// Appends the 26-connected moves out of voxel node `n`, from its
+    /// centre: every free neighbour whose move box is free.
     ///
     /// `from` is the neighbourhood index of the voxel the search came from,
     /// if it came from a voxel. Voxels that one could reach directly (its
@@ -830,26 +836,27 @@ impl Svo {
         // The neighbourhood spans at most 2 blocks per axis, starting at `b0`.
         let b0 = v.map(|c| (c - 1) >> 2);
         let mut blocks = [Block::Solid; 8];
+        // Blocked voxels of each block, one bit per voxel as in a leaf.
+        let mut solid = [!0u64; 8];
         for (i, block) in blocks.iter_mut().enumerate() {
             let b = [b0[0] + (i & 1) as i64, b0[1] + (i >> 1 & 1) as i64, b0[2] + (i >> 2 & 1) as i64];
             if (0..3).any(|k| b[k] > (v[k] + 1) >> 2) {
                 continue;
             }
             *block = if b == own { Block::Leaf(n.link.offset()) } else { memo.get(self, b) };
+            solid[i] = match *block {
+                Block::Solid => !0,
+                Block::Free(_) => 0,
+                Block::Leaf(e) => self.leaves[e as usize],
+            };
         }
-        let block_of = |w: [i64; 3]| {
-            let i = (0..3).map(|k| (((w[k] >> 2) - b0[k]) as usize) << k).sum::<usize>();
-            blocks[i]
-        };
+        let block_index = |w: [i64; 3]| (((w[0] >> 2) - b0[0]) | ((w[1] >> 2) - b0[1]) << 1 | ((w[2] >> 2) - b0[2]) << 2) as usize;
+        let block_of = |w: [i64; 3]| blocks[block_index(w)];
         let mut free = 0u32;
         for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
             let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
-            let is_free = match block_of(w) {
-                Block::Solid => false,
-                Block::Free(_) => true,
-                Block::Leaf(e) => self.leaves[e as usize] >> leaf_bit(w[0] as u32, w[1] as u32, w[2] as u32) & 1 == 0,
-            };
-            free |= u32::from(is_free) << i;
+            let bit = leaf_bit(w[0] as u32, w[1] as u32, w[2] as u32);
+            free |= ((!solid[block_index(w)] >> bit) as u32 & 1) << i;
         }
         let c = n.center();
         for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
@@ -867,16 +874,19 @@ impl Svo {
             }
             let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
             let centre = [c[0] + d[0] as f64, c[1] + d[1] as f64, c[2] + d[2] as f64];
+            let axes = d.iter().filter(|&&x| x != 0).count();
             match block_of(w) {
                 Block::Leaf(e) => {
                     let (x, y, z) = (w[0] as u32, w[1] as u32, w[2] as u32);
-                    out.push(Move { node: Node { level: 0, link: Link::new(0, e, leaf_bit(x, y, z)), origin: [x, y, z] }, exit: [0.0; 3], entry: centre, cost: 0.0 });
+                    let node = Node { level: 0, link: Link::new(0, e, leaf_bit(x, y, z)), origin: [x, y, z] };
+                    out.push(Move { node, exit: c, entry: centre, cost: STEP[axes] });
                 }
-                Block::Free(node) => {
-                    let straight = d.iter().filter(|&&x| x != 0).count() == 1;
-                    let entry = if straight { std::array::from_fn(|k| c[k] + 0.5 * d[k] as f64) } else { centre };
-                    out.push(Move { node, exit: [0.0; 3], entry, cost: 0.0 });
+                Block::Free(node) if axes == 1 => {
+                    // Straight into a larger node: arrive on the shared face.
+                    let entry = std::array::from_fn(|k| c[k] + 0.5 * d[k] as f64);
+                    out.push(Move { node, exit: c, entry, cost: 0.5 });
                 }
+                Block::Free(node) => out.push(Move { node, exit: c, entry: centre, cost: STEP[axes] }),
                 Block::Solid => {}
             }
         }
