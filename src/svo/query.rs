@@ -184,6 +184,17 @@ fn dist(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
+/// Length of the way from `a` to `b` inside node `n`: straight, or through
+/// the node's centre when both lie on the same face.
+fn across(n: &Node, a: [f64; 3], b: [f64; 3]) -> f64 {
+    if same_face(n, a, b) {
+        let c = n.center();
+        dist(a, c) + dist(c, b)
+    } else {
+        dist(a, b)
+    }
+}
+
 /// Whether two points lie on the same face of node `n` (a straight segment
 /// between them would run along the face, outside the node's interior).
 fn same_face(n: &Node, a: [f64; 3], b: [f64; 3]) -> bool {
@@ -427,7 +438,7 @@ impl SvoQuery {
             self.moves_from(&rec.node, here, gp, from, &mut moves);
             for m in &moves {
                 let step = m.cost + opts.layer_penalty as f64 * (root - m.node.level) as f64;
-                let tail = if m.node.link == gn.link { dist(m.entry, gp) } else { 0.0 };
+                let tail = if m.node.link == gn.link { across(&m.node, m.entry, gp) } else { 0.0 };
                 let mut g = rec.g as f64 + step + tail;
                 let mut via = None;
                 if let Some((e, len)) = self.shortcut(&rec, m.exit) {
@@ -483,6 +494,9 @@ impl SvoQuery {
         self.raw.clear();
         let end_rec = self.pool[end as usize];
         self.raw.push(if info.found { gp } else { end_rec.pos.map(f64::from) });
+        if info.found && same_face(&end_rec.node, end_rec.pos.map(f64::from), gp) {
+            self.raw.push(end_rec.node.center());
+        }
         let mut k = end;
         loop {
             let r = self.pool[k as usize];
@@ -571,13 +585,7 @@ impl SvoQuery {
         self.svo.neighbours(n, &mut nbrs);
         for b in &nbrs {
             let f = face_point(n, b, here, goal);
-            // Through the node's centre when entry and exit share a face plane.
-            let mut cost = if same_face(n, here, f) {
-                let c = n.center();
-                dist(here, c) + dist(c, f)
-            } else {
-                dist(here, f)
-            };
+            let mut cost = across(n, here, f);
             let mut entry = f;
             if b.level == 0 {
                 entry = b.center();
