@@ -40,7 +40,7 @@ fn queries_allocate_nothing_after_warm_up() {
     let mut q = SvoQuery::new(svo, 1 << 16);
     let mut pts = Vec::new();
     let opts = PathOptions::default();
-    let mut run = |q: &mut SvoQuery, pts: &mut Vec<[f32; 3]>| {
+    let run = |q: &mut SvoQuery, pts: &mut Vec<[f32; 3]>| {
         for s in scen.iter().step_by(10) {
             let info = q.find_path(center(s.start), center(s.goal), &opts, pts).unwrap();
             assert!(info.found);

@@ -90,8 +90,9 @@ impl Node {
 #[derive(Debug, Clone, Copy)]
 struct Rec {
     node: Node,
-    /// Where the search entered the node (centre of the contact face; the
-    /// start point for the start node).
+    /// Where the search entered the node: a point of the face it crossed
+    /// (a voxel: its centre; a node entered diagonally from a voxel: that
+    /// voxel's diagonal neighbour's centre; the start node: the start).
     pos: [f32; 3],
     /// With `has_via`: the path skips the parent's entry point and enters
     /// the parent at `via` instead (on the face it shares with its own
@@ -376,11 +377,15 @@ impl SvoQuery {
     /// Finds a path from `start` to `goal` (world space) and writes its
     /// points, `start` first and `goal` last, into `out` (cleared first).
     ///
-    /// A* runs over the free nodes of the octree (mixed sizes, face
-    /// adjacency); steps go from a node's centre through the centre of the
-    /// shared face, so every segment of the raw path lies inside one free box.
-    /// With `smooth`, points are dropped while the straight segment stays
-    /// clear of every blocked voxel it touches ([`Svo::segment_blocked`]).
+    /// A* runs over the free nodes of the octree (mixed sizes). A larger
+    /// node steps to its face neighbours, crossing the shared face where
+    /// the line towards the goal meets it; a voxel steps to its 26
+    /// neighbours like a voxel grid (a diagonal step needs its bounding box
+    /// free). A step out of a larger node may re-place where the path came
+    /// into that node, on the face shared with the node before, so the two
+    /// legs are short. Every segment of the raw path stays inside free
+    /// nodes. With `smooth`, points are dropped while the straight segment
+    /// stays clear of every blocked voxel it touches ([`Svo::segment_blocked`]).
     ///
     /// # Errors
     /// `InvalidParam` for NaN/inf points or bad options, `OutOfBounds` and
