@@ -10,10 +10,11 @@ use std::sync::Arc;
 pub struct PathOptions {
     /// Multiplier of the straight-line heuristic (>= 0). 1 keeps A* optimal on
     /// the node graph; a weight `w` bounds the node path at `w` times the
-    /// best node path and expands fewer nodes. The default 1.1 keeps every
-    /// smoothed path of the Moving AI Warframe scenarios within 1.1 of the
-    /// 26-connected optimum (larger weights let the search settle for the
-    /// wrong side of an obstacle, which smoothing cannot undo).
+    /// best node path and expands fewer nodes. The best node path follows
+    /// the 26-connected grid optimum closely (voxels take the grid's 26
+    /// steps, larger nodes are crossed straight), so the default 1.1 keeps
+    /// paths near that optimum; larger weights let the search settle for
+    /// the wrong side of an obstacle, which smoothing cannot undo.
     pub heuristic_weight: f32,
     /// Extra cost, in voxels, of entering a node of level `l`, times
     /// `root_level - l`: positive values steer the search through large free
