@@ -867,7 +867,7 @@ typedef struct TessSvoInfo {
  */
 typedef struct TessSvoPathOptions {
   /**
-   * Heuristic multiplier (default 1.2; 1 = optimal on the node graph). [Limit: >= 0]
+   * Heuristic multiplier (default 1.1; 1 = optimal on the node graph). [Limit: >= 0]
    */
   float heuristic_weight;
   /**
@@ -3010,7 +3010,7 @@ TessStatus tess_svo_query_new(const struct TessSvo *svo, uint32_t max_nodes, str
 TessStatus tess_svo_query_free(struct TessSvoQuery *query);
 
 /**
- * Fills `out` with the default path options (weight 1.2, penalty 0, smoothing on).
+ * Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
  *
  * # Safety
  * `out` must be NULL or writable.

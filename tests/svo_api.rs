@@ -258,7 +258,7 @@ fn c_api_bad_inputs_have_exact_statuses() {
         // Bad options.
         let mut o = TessSvoPathOptions { heuristic_weight: 0.0, layer_penalty: 0.0, smooth: 0, reserved: [0; 3] };
         assert_eq!(tess_svo_path_options_default(&mut o), TESS_SUCCESS);
-        assert_eq!((o.heuristic_weight, o.smooth), (1.2, 1));
+        assert_eq!((o.heuristic_weight, o.smooth), (tessera::svo::PathOptions::default().heuristic_weight, 1));
         o.layer_penalty = -1.0;
         assert_eq!(tess_svo_query_find_path(q, free, free, &o, null_mut(), null_mut(), 0, &mut n), TESS_FAILURE | TESS_INVALID_PARAM);
         o.layer_penalty = f32::NAN;

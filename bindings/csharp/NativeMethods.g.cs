@@ -2088,7 +2088,7 @@ namespace Tessera
         public static extern uint tess_svo_query_free(TessSvoQuery* query);
 
         /// <summary>
-        ///  Fills `out` with the default path options (weight 1.2, penalty 0, smoothing on).
+        ///  Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
         ///
         ///  # Safety
         ///  `out` must be NULL or writable.
@@ -2824,7 +2824,7 @@ namespace Tessera
     public unsafe partial struct TessSvoPathOptions
     {
         /// <summary>
-        ///  Heuristic multiplier (default 1.2; 1 = optimal on the node graph). [Limit: &gt;= 0]
+        ///  Heuristic multiplier (default 1.1; 1 = optimal on the node graph). [Limit: &gt;= 0]
         /// </summary>
         public float heuristic_weight;
         /// <summary>

@@ -60,7 +60,7 @@ pub struct TessSvoBuildParams {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct TessSvoPathOptions {
-    /// Heuristic multiplier (default 1.2; 1 = optimal on the node graph). [Limit: >= 0]
+    /// Heuristic multiplier (default 1.1; 1 = optimal on the node graph). [Limit: >= 0]
     pub heuristic_weight: f32,
     /// Extra cost in voxels per step into a node of level l, times (root level - l) (default 0). [Limit: >= 0]
     pub layer_penalty: f32,
@@ -478,7 +478,7 @@ pub unsafe extern "C" fn tess_svo_query_free(query: *mut TessSvoQuery) -> TessSt
     })
 }
 
-/// Fills `out` with the default path options (weight 1.2, penalty 0, smoothing on).
+/// Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
 ///
 /// # Safety
 /// `out` must be NULL or writable.

@@ -232,6 +232,20 @@ pub(crate) fn leaf_bit(x: u32, y: u32, z: u32) -> u32 {
     s(x & 3) | s(y & 3) << 1 | s(z & 3) << 2
 }
 
+/// `x.floor() as i64` without the library call (x well inside i64's range).
+#[inline]
+fn floor_i64(x: f64) -> i64 {
+    let i = x as i64;
+    i - i64::from((i as f64) > x)
+}
+
+/// `x.ceil() as i64` without the library call (x well inside i64's range).
+#[inline]
+fn ceil_i64(x: f64) -> i64 {
+    let i = x as i64;
+    i + i64::from((i as f64) < x)
+}
+
 /// Inverse of [`leaf_bit`].
 #[inline]
 pub(crate) fn leaf_xyz(bit: u32) -> [u32; 3] {
@@ -451,7 +465,7 @@ impl Svo {
         let coord = |axis: usize, t: f64| a[axis] + d[axis] * t;
         let cells = |lo: f64, hi: f64| -> (i64, i64) {
             let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
-            ((lo - M).ceil() as i64 - 1, (hi + M).floor() as i64)
+            (ceil_i64(lo - M) - 1, floor_i64(hi + M))
         };
         // x-slabs in the order the ray meets them.
         let (x0, x1) = cells(a[0].min(b[0]), a[0].max(b[0]));
