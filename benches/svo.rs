@@ -3,9 +3,10 @@
 //!
 //! Besides the criterion groups (a few long-path scenarios per map, both
 //! peers side by side), a timing pass prints median and p95 per query over
-//! a subsample of each map's scenarios (every 20th for the octree, every
-//! 200th for the grid peer, which also gets the octree's time on the same
-//! queries), and the 4096³ floor world's memory and build time.
+//! a subsample of each map's scenarios (every 20th for the octree; for the
+//! grid peer every 10th on Simple, 50th on DA1, 200th on A1, with the
+//! octree's time on the same queries, in quintiles of optimal length), and
+//! the 4096³ floor world's memory and build time.
 
 #[path = "../tests/svo_support/mod.rs"]
 mod svo_support;
@@ -52,9 +53,12 @@ fn timing_pass(m: &Map) {
     let mut all: Vec<Duration> = m.scen.iter().step_by(20).map(|s| svo_time(&mut q, s, &mut pts)).collect();
     let n = all.len();
     println!("{}: octree over {n} scenarios (every 20th): median {:?}, p95 {:?}", m.name, quantile(&mut all, 0.5), quantile(&mut all, 0.95));
-    // Paired with the grid peer: every 200th, split at the median optimal length.
+    // Paired with the grid peer on an evenly spread subsample (as many as the
+    // grid peer can run in reasonable time), bucketed into quintiles of the
+    // published optimal length; the top quintile is the long-path bucket.
+    let stride = paired_stride(m.name);
     let mut rows = Vec::new();
-    for s in m.scen.iter().step_by(200) {
+    for s in m.scen.iter().step_by(stride) {
         let a = svo_time(&mut q, s, &mut pts);
         let t = Instant::now();
         let (len, _) = m.grid.astar(s.start, s.goal).unwrap();
@@ -63,20 +67,32 @@ fn timing_pass(m: &Map) {
         rows.push((s.optimal, a, b));
     }
     rows.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let half = rows.len() / 2;
-    for (label, part) in [("short half", &rows[..half]), ("long half", &rows[half..])] {
+    const BUCKETS: usize = 5;
+    for k in 0..BUCKETS {
+        let part = &rows[k * rows.len() / BUCKETS..(k + 1) * rows.len() / BUCKETS];
         let mut a: Vec<Duration> = part.iter().map(|r| r.1).collect();
         let mut b: Vec<Duration> = part.iter().map(|r| r.2).collect();
         let (ma, mb) = (quantile(&mut a, 0.5), quantile(&mut b, 0.5));
         let (pa, pb) = (quantile(&mut a, 0.95), quantile(&mut b, 0.95));
         println!(
-            "{}: {label} ({} scenarios, optimal {:.0}..{:.0}): octree median {ma:?} p95 {pa:?}; grid A* median {mb:?} p95 {pb:?}; median ratio {:.1}x",
+            "{}: length quintile {} of {BUCKETS} ({} scenarios, every {stride}th, optimal {:.0}..{:.0}): octree median {ma:?} p95 {pa:?}; grid A* median {mb:?} p95 {pb:?}; median ratio {:.1}x",
             m.name,
+            k + 1,
             part.len(),
             part[0].0,
             part[part.len() - 1].0,
             mb.as_secs_f64() / ma.as_secs_f64()
         );
+    }
+}
+
+/// Every how many scenarios the grid peer is timed: the grid A* takes up to
+/// tens of seconds per long query on A1, about a millisecond on Simple.
+fn paired_stride(map: &str) -> usize {
+    match map {
+        "Simple" => 10,
+        "DA1" => 50,
+        _ => 200,
     }
 }
 
@@ -95,7 +111,9 @@ fn floor_world() {
 
 fn benches(c: &mut Criterion) {
     floor_world();
-    for name in ["Simple", "A1", "DA1"] {
+    // TESS_SVO_MAPS=Simple,DA1 restricts the maps (all three by default).
+    let only = std::env::var("TESS_SVO_MAPS").unwrap_or_default();
+    for name in ["Simple", "A1", "DA1"].into_iter().filter(|n| only.is_empty() || only.split(',').any(|o| o == *n)) {
         let m = load(name);
         timing_pass(&m);
         // Long-path bucket: three scenarios at the 90th..95th percentile of optimal length.
