@@ -138,7 +138,7 @@ fn peer_gone_after_redials_fail() {
 #[test]
 fn connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     let (a, b, _) = pair(Config::default());
-    killed_stream(a, b, 1_000_000, 50_000);
+    killed_stream(a, b, 1_000_000, 50_000, None);
 }
 
 /// The same over loopback TCP, shorter.
@@ -148,10 +148,28 @@ fn tcp_connection_killed_every_n_messages_loses_and_duplicates_nothing() {
     let bound = a.listen("tcp:127.0.0.1:0").unwrap();
     let b = Router::new("b", Config::default()).unwrap();
     b.connect("a", &bound).unwrap();
-    killed_stream(a, b, 200_000, 20_000);
+    killed_stream(a, b, 200_000, 20_000, None);
 }
 
-fn killed_stream(a: Router, b: Router, total: u64, kill_every: u64) {
+/// Messages with pauses in between are written by the sending thread itself
+/// (the link is idle), short bursts go through the I/O thread: both kinds of
+/// writes, and the hand-over between them, must survive cut connections.
+#[test]
+fn paced_messages_survive_cuts_over_unix_and_tcp() {
+    for bursts in [1, 7] {
+        let (a, b, _) = pair(Config::default());
+        killed_stream(a, b, 4_000, 300, Some((bursts, Duration::from_micros(100))));
+        let a = Router::new("a", Config::default()).unwrap();
+        let bound = a.listen("tcp:127.0.0.1:0").unwrap();
+        let b = Router::new("b", Config::default()).unwrap();
+        b.connect("a", &bound).unwrap();
+        killed_stream(a, b, 4_000, 300, Some((bursts, Duration::from_micros(100))));
+    }
+}
+
+/// Sends `total` counters from `b` to `a`, cutting the connections every
+/// `kill_every` messages on both sides; `pause`: (messages, pause) between bursts.
+fn killed_stream(a: Router, b: Router, total: u64, kill_every: u64, pause: Option<(u64, Duration)>) {
     let receiver = std::thread::spawn(move || {
         let mut next = 0u64;
         let deadline = Instant::now() + Duration::from_secs(300);
@@ -180,6 +198,11 @@ fn killed_stream(a: Router, b: Router, total: u64, kill_every: u64) {
                 i += 1;
                 if i % kill_every == 0 {
                     b.drop_connections();
+                }
+                if let Some((burst, gap)) = pause {
+                    if i % burst == 0 {
+                        std::thread::sleep(gap);
+                    }
                 }
             }
             Err(RouterError::Full) => std::thread::yield_now(),
