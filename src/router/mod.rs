@@ -12,7 +12,9 @@
 //! - **Threads**: a sending thread encodes its frame straight into the
 //!   link's outbox (a byte buffer); one background I/O thread per router
 //!   takes everything queued there at once, writes it with one `write(2)`
-//!   and keeps it until a cumulative acknowledgement covers it. One reader
+//!   and keeps it until a cumulative acknowledgement covers it. A lone frame
+//!   on an idle link is written by the sending thread itself, on the
+//!   connection the I/O thread lends it while it has nothing to write. One reader
 //!   thread per connection validates whole reads and hands the plain
 //!   unicast frames for this process to the input queue as one batch; the
 //!   host thread turns them into messages as it takes them. Threads are woken
