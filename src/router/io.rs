@@ -29,7 +29,8 @@ const ACK_EVERY: u64 = 256;
 const ACK_DELAY: Duration = Duration::from_millis(2);
 
 struct Conn {
-    stream: Stream,
+    /// Shared with the link's outbox while lent to sending threads.
+    stream: Arc<Stream>,
     gen: u64,
 }
 
@@ -41,7 +42,8 @@ struct Link {
     ready: bool,
     dial: Option<Address>,
     /// Frames taken from the outbox and not acknowledged yet, oldest first.
-    /// While `ready` all of them were written on `conn`; otherwise none was.
+    /// While `ready` all of them were written on `conn`; otherwise none was
+    /// (frames a sending thread wrote before are written again).
     unacked: VecDeque<Chunk>,
     /// Emptied buffers, swapped into the outbox for reuse.
     spare: Vec<Vec<u8>>,
@@ -496,6 +498,7 @@ pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
         core.timers();
     }
     for l in &core.links {
+        l.shared.outbox.lock().lent = None;
         if let Some(c) = &l.conn {
             c.stream.shutdown();
         }
@@ -580,20 +583,39 @@ impl Core {
         }
     }
 
-    /// Moves what sending threads queued for link `i` into `unacked`; true
-    /// when there was something. The outbox gets an empty buffer back.
-    fn take_outbox(&mut self, i: usize) -> bool {
+    /// Takes the connection back from sending threads and moves what they
+    /// queued for link `i` into `unacked`. Returns the bytes and frames at
+    /// the start of it that they already wrote themselves, or None when the
+    /// outbox was empty. The outbox gets an empty buffer back.
+    fn take_outbox(&mut self, i: usize) -> Option<(usize, u64)> {
         let l = &mut self.links[i];
         let mut outbox = l.shared.outbox.lock();
+        outbox.lent = None;
         if outbox.bytes.is_empty() {
-            return false;
+            return None;
+        }
+        let written = (std::mem::take(&mut outbox.written), std::mem::take(&mut outbox.written_frames));
+        if written.0 < outbox.bytes.len() {
+            // This thread writes them: sending threads wait a while before they write again.
+            outbox.last_write = Instant::now();
         }
         let fresh = l.spare.pop().unwrap_or_else(|| Vec::with_capacity(WRITE_CHUNK));
         let bytes = std::mem::replace(&mut outbox.bytes, fresh);
         let frames = std::mem::take(&mut outbox.frames);
         drop(outbox);
         l.unacked.push_back(Chunk { bytes, start: 0, frames });
-        true
+        Some(written)
+    }
+
+    /// Lends an idle, handshaken connection to sending threads, so the next
+    /// lone frame is written without waking this thread.
+    fn lend(&mut self, i: usize) {
+        let l = &self.links[i];
+        let Some(conn) = l.conn.as_ref().filter(|_| l.ready && l.ctl.is_empty()) else { return };
+        let mut outbox = l.shared.outbox.lock();
+        if outbox.bytes.is_empty() && outbox.lent.is_none() {
+            outbox.lent = Some(conn.stream.clone());
+        }
     }
 
     fn recycle(&mut self, i: usize, mut bytes: Vec<u8>) {
@@ -617,7 +639,7 @@ impl Core {
         l.ctl.clear();
         let h = Header { kind: Kind::Hello, flags: 0, command: frame::PROTOCOL_VERSION, link_seq: inbound, msg_seq: self.shared.session };
         frame::encode(&mut l.ctl, &h, self.shared.id.as_bytes(), b"", b"");
-        l.conn = Some(Conn { stream, gen });
+        l.conn = Some(Conn { stream: Arc::new(stream), gen });
         l.ready = false;
         l.redial = None;
         self.set_state(i, PeerState::Connecting);
@@ -672,6 +694,8 @@ impl Core {
     /// Frees the frames acknowledged up to link sequence `upto`.
     fn acked(&mut self, i: usize, upto: u64) {
         self.link(i);
+        // Frames sending threads wrote themselves are still in the outbox.
+        self.flush(i);
         let mut released = 0;
         loop {
             let l = &mut self.links[i];
@@ -692,7 +716,8 @@ impl Core {
     }
 
     /// Writes pending control frames, then (when handshaken) everything
-    /// queued by sending threads since the last flush.
+    /// queued by sending threads since the last flush that they did not
+    /// write themselves; then lends the connection again if it is idle.
     fn flush(&mut self, i: usize) {
         let l = &mut self.links[i];
         if l.conn.is_none() {
@@ -701,16 +726,24 @@ impl Core {
             self.take_outbox(i);
             return;
         }
+        // Taken first: no sending thread may write while this one does.
+        let taken = self.take_outbox(i);
         if !self.write_ctl(i) {
             return;
         }
-        if self.take_outbox(i) && self.links[i].ready {
-            let chunk = self.links[i].unacked.pop_back().expect("just taken");
-            // Counted before the write, so a peer that received them sees the count.
-            bump(&self.shared.stats.frames_sent, chunk.frames);
-            self.write(i, chunk.unacked());
-            self.links[i].unacked.push_back(chunk);
+        if let (Some((written, written_frames)), true) = (taken, self.links[i].ready) {
+            // Stays in place: a failed write takes the outbox again, behind it.
+            let at = self.links[i].unacked.len() - 1;
+            let chunk = &mut self.links[i].unacked[at];
+            if written < chunk.bytes.len() {
+                let bytes = std::mem::take(&mut chunk.bytes);
+                // Counted before the write, so a peer that received them sees the count.
+                bump(&self.shared.stats.frames_sent, chunk.frames - written_frames);
+                self.write(i, &bytes[written..]);
+                self.links[i].unacked[at].bytes = bytes;
+            }
         }
+        self.lend(i);
     }
 
     /// Writes pending control frames; false when the connection failed.
@@ -751,7 +784,7 @@ impl Core {
     /// Writes `bytes` on link `i`'s connection; false (and disconnected) on failure.
     fn write(&mut self, i: usize, bytes: &[u8]) -> bool {
         let Some(conn) = self.links[i].conn.as_mut() else { return false };
-        match conn.stream.write_all(bytes) {
+        match (&*conn.stream).write_all(bytes) {
             Ok(()) => true,
             Err(e) => {
                 let gen = conn.gen;
@@ -763,6 +796,9 @@ impl Core {
     }
 
     fn disconnect(&mut self, i: usize) {
+        // Taken back before the connection goes: what sending threads wrote
+        // on it is resent on the next one.
+        self.take_outbox(i);
         let l = &mut self.links[i];
         if let Some(c) = l.conn.take() {
             c.stream.shutdown();

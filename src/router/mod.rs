@@ -12,7 +12,9 @@
 //! - **Threads**: a sending thread encodes its frame straight into the
 //!   link's outbox (a byte buffer); one background I/O thread per router
 //!   takes everything queued there at once, writes it with one `write(2)`
-//!   and keeps it until a cumulative acknowledgement covers it. One reader
+//!   and keeps it until a cumulative acknowledgement covers it. A lone frame
+//!   on an idle link is written by the sending thread itself, on the
+//!   connection the I/O thread lends it while it has nothing to write. One reader
 //!   thread per connection validates whole reads and hands the plain
 //!   unicast frames for this process to the input queue as one batch; the
 //!   host thread turns them into messages as it takes them. Threads are woken
@@ -257,6 +259,19 @@ struct Outbox {
     frames: u64,
     /// Link sequence of the next frame.
     next_seq: u64,
+    /// The link's connection, lent by the I/O thread while the link is idle
+    /// (handshaken, nothing of its own to write): a sending thread that finds
+    /// every earlier frame written may write its frame itself, under this
+    /// lock. The I/O thread takes it back (under this lock) before it writes.
+    lent: Option<Arc<Stream>>,
+    /// Leading bytes of `bytes` written on the lent connection (0 when not lent).
+    written: usize,
+    /// Frames in those bytes.
+    written_frames: u64,
+    /// Last write of this link's frames: a sending thread writes directly
+    /// only when it was at least `DIRECT_WRITE_GAP` ago, so a stream of
+    /// messages keeps going through the I/O thread in large writes.
+    last_write: Instant,
 }
 
 /// A link to one peer process, visible to every thread.
@@ -418,6 +433,10 @@ struct Shared {
 }
 
 const LOG_LINES: usize = 256;
+/// A sending thread writes its frame directly only when the link's last
+/// write was at least this long ago: a lone message skips the I/O thread's
+/// wake-up, while a stream of messages is still written in large batches.
+const DIRECT_WRITE_GAP: Duration = Duration::from_micros(20);
 /// Batch buffers kept for reuse (a fresh large buffer costs page faults).
 const SPARE_BATCHES: usize = 16;
 
@@ -484,7 +503,15 @@ impl Shared {
             peer: peer.clone(),
             state: AtomicU8::new(PeerState::Connecting as u8),
             inbound: Mutex::new(Inbound { seq: 0, session: 0 }),
-            outbox: Mutex::new(Outbox { bytes: Vec::new(), frames: 0, next_seq: 1 }),
+            outbox: Mutex::new(Outbox {
+                bytes: Vec::new(),
+                frames: 0,
+                next_seq: 1,
+                lent: None,
+                written: 0,
+                written_frames: 0,
+                last_write: Instant::now(),
+            }),
         }));
         t.by_peer.insert(peer.clone(), i);
         t.anchors.insert_if_absent(&peer, Route::Link(i));
@@ -515,9 +542,13 @@ impl Shared {
         let _ = self.inbox.send(Delivery::Frames(batch));
     }
 
-    /// Encodes `out` into link `i`'s outbox with the next link sequence and
-    /// wakes the I/O thread when the outbox was empty (it writes everything
-    /// queued at once). For a gone peer the frame is dropped and counted lost.
+    /// Encodes `out` into link `i`'s outbox with the next link sequence.
+    /// When the link is idle (its connection lent, every earlier frame
+    /// written, no write for `DIRECT_WRITE_GAP`) the frame is written right
+    /// here; otherwise the I/O thread is woken if it has nothing to write yet
+    /// (it writes everything queued at once). Either way the frame stays in
+    /// the outbox until the I/O thread moves it to its unacknowledged frames.
+    /// For a gone peer the frame is dropped and counted lost.
     fn enqueue(&self, link: &LinkShared, i: usize, out: OutFrame<'_>) {
         let mut outbox = link.outbox.lock();
         // Checked under the outbox lock: the I/O thread marks a link gone
@@ -531,16 +562,42 @@ impl Shared {
             self.log(format!("message for `{}` dropped: peer gone", link.peer));
             return;
         }
-        let was_empty = outbox.bytes.is_empty();
+        let from = outbox.bytes.len();
+        let nothing_pending = outbox.written == from;
         let seq = outbox.next_seq;
         outbox.next_seq += 1;
         outbox.frames += 1;
         let h = frame::Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
         frame::encode(&mut outbox.bytes, &h, self.id.as_bytes(), out.dst.as_bytes(), out.payload);
-        drop(outbox);
-        if was_empty {
+        if nothing_pending && !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
+            drop(outbox);
             let _ = self.core.send(Cmd::Flush(i));
         }
+    }
+
+    /// Writes the last frame of `outbox` (from byte `from` on) on the lent
+    /// connection, when the link has been quiet long enough; true when all
+    /// of it was written. Anything less (a full socket buffer, an error)
+    /// gives the connection back: the I/O thread writes the rest, or finds
+    /// the error, and resends after a reconnection either way.
+    fn write_direct(&self, outbox: &mut Outbox, from: usize) -> bool {
+        let now = Instant::now();
+        if now < outbox.last_write + DIRECT_WRITE_GAP {
+            return false;
+        }
+        let stream = outbox.lent.as_ref().expect("lent connection");
+        // Counted before the write, so a peer that received it sees the count.
+        bump(&self.stats.frames_sent, 1);
+        let n = stream.send_now(&outbox.bytes[from..]).unwrap_or(0);
+        outbox.written = from + n;
+        if outbox.written < outbox.bytes.len() {
+            self.stats.frames_sent.fetch_sub(1, Ordering::Relaxed);
+            outbox.lent = None;
+            return false;
+        }
+        outbox.written_frames += 1;
+        outbox.last_write = now;
+        true
     }
 
     fn hold(&self, map: fn(&mut Holds) -> &mut HashMap<Box<str>, VecDeque<Message>>, msg: Message) {

@@ -142,19 +142,41 @@ impl Read for Stream {
     }
 }
 
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let fd = self.fd();
-        // SAFETY: `fd` is an open socket owned by `self`, and `buf` is valid
-        // for `buf.len()` bytes. send(2) with MSG_NOSIGNAL instead of write(2):
-        // a peer that hung up must give EPIPE, not a SIGPIPE that kills a C or
-        // C# host process (only Rust binaries ignore SIGPIPE by default).
-        let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+impl Stream {
+    /// send(2) with `flags` added to MSG_NOSIGNAL: a peer that hung up must
+    /// give EPIPE, not a SIGPIPE that kills a C or C# host process (only Rust
+    /// binaries ignore SIGPIPE by default).
+    fn send_with(&self, buf: &[u8], flags: libc::c_int) -> io::Result<usize> {
+        // SAFETY: `self.fd()` is an open socket owned by `self`, and `buf` is
+        // valid for `buf.len()` bytes.
+        let n = unsafe { libc::send(self.fd(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL | flags) };
         if n < 0 {
             Err(io::Error::last_os_error())
         } else {
             Ok(n as usize)
         }
+    }
+
+    /// Writes what fits into the socket buffer now, without waiting (the
+    /// socket itself stays blocking for other writers); `WouldBlock` when
+    /// nothing fits.
+    pub fn send_now(&self, buf: &[u8]) -> io::Result<usize> {
+        self.send_with(buf, libc::MSG_DONTWAIT)
+    }
+}
+
+impl Write for &Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send_with(buf, 0)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send_with(buf, 0)
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
