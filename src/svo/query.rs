@@ -175,7 +175,7 @@ pub struct SvoQuery {
     /// Recently looked-up 4x4x4 blocks (the octree never changes, so the
     /// cache stays valid across queries).
     blocks: BlockMemo,
-    heap: Vec<(f32, u32)>,
+    heap: Vec<u64>,
     nbrs: Vec<Node>,
     moves: Vec<Move>,
     raw: Vec<[f64; 3]>,
@@ -331,48 +331,52 @@ impl SvoQuery {
         j
     }
 
+    /// Pushes pool index `i` with priority `f` (>= 0). Entries are packed
+    /// as `f`'s bits above `i`, so comparing them is one integer compare
+    /// (non-negative floats order like their bit patterns).
     fn heap_push(&mut self, f: f32, i: u32) -> bool {
         if self.heap.len() == self.heap.capacity() {
             return false;
         }
-        self.heap.push((f, i));
+        let key = u64::from(f.max(0.0).to_bits()) << 32 | u64::from(i);
+        self.heap.push(key);
         let mut k = self.heap.len() - 1;
         while k > 0 {
             let p = (k - 1) / 2;
-            if self.heap[p].0 <= self.heap[k].0 {
+            if self.heap[p] <= key {
                 break;
             }
-            self.heap.swap(p, k);
+            self.heap[k] = self.heap[p];
             k = p;
         }
+        self.heap[k] = key;
         true
     }
 
-    fn heap_pop(&mut self) -> Option<(f32, u32)> {
+    /// Pops the pool index with the smallest priority.
+    fn heap_pop(&mut self) -> Option<u32> {
+        let last = self.heap.pop()?;
         let n = self.heap.len();
-        if n == 0 {
-            return None;
+        if n > 0 {
+            // Sift the last entry down from the root, moving the hole.
+            let top = self.heap[0];
+            let mut k = 0;
+            loop {
+                let l = 2 * k + 1;
+                if l >= n {
+                    break;
+                }
+                let m = if l + 1 < n && self.heap[l + 1] < self.heap[l] { l + 1 } else { l };
+                if self.heap[m] >= last {
+                    break;
+                }
+                self.heap[k] = self.heap[m];
+                k = m;
+            }
+            self.heap[k] = last;
+            return Some(top as u32);
         }
-        self.heap.swap(0, n - 1);
-        let top = self.heap.pop();
-        let n = n - 1;
-        let mut k = 0;
-        loop {
-            let (l, r) = (2 * k + 1, 2 * k + 2);
-            let mut m = k;
-            if l < n && self.heap[l].0 < self.heap[m].0 {
-                m = l;
-            }
-            if r < n && self.heap[r].0 < self.heap[m].0 {
-                m = r;
-            }
-            if m == k {
-                break;
-            }
-            self.heap.swap(k, m);
-            k = m;
-        }
-        top
+        Some(last as u32)
     }
 
     /// Finds a path from `start` to `goal` (world space) and writes its
@@ -415,7 +419,7 @@ impl SvoQuery {
         let mut best = (f64::INFINITY, 0u32);
         let mut found = None;
         let mut out_of_nodes = false;
-        'search: while let Some((_, i)) = self.heap_pop() {
+        'search: while let Some(i) = self.heap_pop() {
             let rec = self.pool[i as usize];
             if rec.closed {
                 continue;
@@ -747,6 +751,50 @@ const NEIGHBOURHOOD: [[i64; 3]; 27] = {
     out
 };
 
+/// Number of axes each [`NEIGHBOURHOOD`] offset moves along.
+const MOVE_AXES: [u8; 27] = {
+    let mut out = [0u8; 27];
+    let mut i = 0;
+    while i < 27 {
+        let d = NEIGHBOURHOOD[i];
+        out[i] = (d[0] != 0) as u8 + (d[1] != 0) as u8 + (d[2] != 0) as u8;
+        i += 1;
+    }
+    out
+};
+
+/// For a voxel at position `x | y << 2 | z << 4` inside its 4x4x4 block,
+/// where each [`NEIGHBOURHOOD`] voxel lives: `block << 6 | leaf bit`, the
+/// block numbered `dx | dy << 1 | dz << 2` from the lowest block the
+/// neighbourhood touches. Saves recomputing it 27 times per expansion.
+const NEIGHBOUR_SLOTS: [[u16; 27]; 64] = {
+    let mut out = [[0u16; 27]; 64];
+    let mut p = 0;
+    while p < 64 {
+        let c = [(p & 3) as i64, (p >> 2 & 3) as i64, (p >> 4 & 3) as i64];
+        let mut i = 0;
+        while i < 27 {
+            let d = NEIGHBOURHOOD[i];
+            let mut block = 0;
+            let mut bit = 0;
+            let mut a = 0;
+            while a < 3 {
+                let w = c[a] + d[a];
+                // Block offset from the block of c[a] - 1.
+                let off = (w + 4) / 4 - (c[a] + 3) / 4;
+                block |= (off as usize) << a;
+                let l = ((w + 4) % 4) as usize;
+                bit |= ((l & 1) | (l & 2) << 2) << a;
+                a += 1;
+            }
+            out[p][i] = (block << 6 | bit) as u16;
+            i += 1;
+        }
+        p += 1;
+    }
+    out
+};
+
 /// Length of a move along 0..=3 axes at once.
 const STEP: [f64; 4] = [0.0, 1.0, std::f64::consts::SQRT_2, 1.732_050_807_568_877_2];
 
@@ -864,13 +912,10 @@ impl Svo {
                 Block::Leaf(e) => self.leaves[e as usize],
             };
         }
-        let block_index = |w: [i64; 3]| (((w[0] >> 2) - b0[0]) | ((w[1] >> 2) - b0[1]) << 1 | ((w[2] >> 2) - b0[2]) << 2) as usize;
-        let block_of = |w: [i64; 3]| blocks[block_index(w)];
+        let slots = &NEIGHBOUR_SLOTS[(v[0] & 3 | (v[1] & 3) << 2 | (v[2] & 3) << 4) as usize];
         let mut free = 0u32;
-        for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
-            let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
-            let bit = leaf_bit(w[0] as u32, w[1] as u32, w[2] as u32);
-            free |= ((!solid[block_index(w)] >> bit) as u32 & 1) << i;
+        for (i, &s) in slots.iter().enumerate() {
+            free |= ((!solid[(s >> 6) as usize] >> (s & 63)) as u32 & 1) << i;
         }
         let c = n.center();
         for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
@@ -878,21 +923,19 @@ impl Svo {
             if need == 0 || free & need != need {
                 continue;
             }
-            if let Some(p) = from {
+            let block = blocks[(slots[i] >> 6) as usize];
+            if let (Some(p), Block::Leaf(_)) = (from, block) {
                 let direct = SPANS[p][i];
                 if direct != 0 && free & direct == direct {
-                    if let Block::Leaf(_) = block_of([v[0] + d[0], v[1] + d[1], v[2] + d[2]]) {
-                        continue;
-                    }
+                    continue;
                 }
             }
             let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
             let centre = [c[0] + d[0] as f64, c[1] + d[1] as f64, c[2] + d[2] as f64];
-            let axes = d.iter().filter(|&&x| x != 0).count();
-            match block_of(w) {
+            let axes = MOVE_AXES[i] as usize;
+            match block {
                 Block::Leaf(e) => {
-                    let (x, y, z) = (w[0] as u32, w[1] as u32, w[2] as u32);
-                    let node = Node { level: 0, link: Link::new(0, e, leaf_bit(x, y, z)), origin: [x, y, z] };
+                    let node = Node { level: 0, link: Link::new(0, e, u32::from(slots[i] & 63)), origin: w.map(|x| x as u32) };
                     out.push(Move { node, exit: c, entry: centre, cost: STEP[axes] });
                 }
                 Block::Free(node) if axes == 1 => {
