@@ -102,7 +102,6 @@ struct Rec {
     has_via: bool,
     g: f32,
     parent: u32,
-    closed: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -166,6 +165,9 @@ pub struct SvoQuery {
     svo: Arc<Svo>,
     max_nodes: usize,
     pool: Vec<Rec>,
+    /// Per pool entry: its `g` while open, -inf once closed, so the test
+    /// "closed or no better" on a neighbour is one compare in a small array.
+    bound: Vec<f32>,
     /// Open-addressing map from node link to pool index. Only the first
     /// `table_mask + 1` slots are in use: a query starts small (cache
     /// friendly) and doubles the active part when it fills up.
@@ -247,6 +249,7 @@ impl SvoQuery {
             svo,
             max_nodes,
             pool: Vec::with_capacity(max_nodes),
+            bound: Vec::with_capacity(max_nodes),
             table: vec![Slot::default(); table],
             table_mask: 0,
             stamp: 0,
@@ -318,7 +321,8 @@ impl SvoQuery {
     /// and re-inserting every pooled node, when it gets half full).
     fn add_node(&mut self, node: Node) -> u32 {
         let j = self.pool.len() as u32;
-        self.pool.push(Rec { node, pos: [0.0; 3], via: [0.0; 3], has_via: false, g: f32::INFINITY, parent: NONE, closed: false });
+        self.pool.push(Rec { node, pos: [0.0; 3], via: [0.0; 3], has_via: false, g: f32::INFINITY, parent: NONE });
+        self.bound.push(f32::INFINITY);
         if self.pool.len() * 2 > self.table_mask + 1 && self.table_mask + 1 < self.table.len() {
             self.table_mask = self.table_mask * 2 + 1;
             self.next_stamp();
@@ -408,6 +412,7 @@ impl SvoQuery {
         let (gn, gp) = self.free_node_at(goal, "goal")?;
         let mut info = PathInfo::default();
         self.pool.clear();
+        self.bound.clear();
         self.heap.clear();
         self.reset_table();
         let w = opts.heuristic_weight as f64;
@@ -415,16 +420,17 @@ impl SvoQuery {
         self.add_node(sn);
         self.pool[0].pos = sp.map(|c| c as f32);
         self.pool[0].g = 0.0;
+        self.bound[0] = 0.0;
         self.heap_push((dist(sp, gp) * w) as f32, 0);
         let mut best = (f64::INFINITY, 0u32);
         let mut found = None;
         let mut out_of_nodes = false;
         'search: while let Some(i) = self.heap_pop() {
-            let rec = self.pool[i as usize];
-            if rec.closed {
+            if self.bound[i as usize] == f32::NEG_INFINITY {
                 continue;
             }
-            self.pool[i as usize].closed = true;
+            self.bound[i as usize] = f32::NEG_INFINITY;
+            let rec = self.pool[i as usize];
             info.expanded += 1;
             if rec.node.link == gn.link {
                 found = Some(i);
@@ -460,8 +466,7 @@ impl SvoQuery {
                 }
                 let j = match self.lookup(m.node.link.0) {
                     Some(j) => {
-                        let r = &self.pool[j as usize];
-                        if r.closed || r.g as f64 <= g {
+                        if self.bound[j as usize] as f64 <= g {
                             continue;
                         }
                         j
@@ -475,6 +480,7 @@ impl SvoQuery {
                         self.add_node(m.node)
                     }
                 };
+                self.bound[j as usize] = g as f32;
                 let r = &mut self.pool[j as usize];
                 r.g = g as f32;
                 r.parent = i;
