@@ -900,23 +900,27 @@ impl Svo {
     /// triangle inequality its direct move is never longer.
     fn voxel_moves(&self, n: &Node, from: Option<usize>, memo: &mut BlockMemo, out: &mut Vec<Move>) {
         let v = n.origin.map(i64::from);
-        let own = v.map(|c| c >> 2);
-        // The neighbourhood spans at most 2 blocks per axis, starting at `b0`.
+        // The neighbourhood spans 1 or 2 blocks per axis, starting at `b0`;
+        // blocks are numbered `dx | dy << 1 | dz << 2` from there.
         let b0 = v.map(|c| (c - 1) >> 2);
+        let span = [0, 1, 2].map(|k| ((v[k] + 1) >> 2) - b0[k]);
+        let own = ((v[0] >> 2) - b0[0] | ((v[1] >> 2) - b0[1]) << 1 | ((v[2] >> 2) - b0[2]) << 2) as usize;
         let mut blocks = [Block::Solid; 8];
         // Blocked voxels of each block, one bit per voxel as in a leaf.
         let mut solid = [!0u64; 8];
-        for (i, block) in blocks.iter_mut().enumerate() {
-            let b = [b0[0] + (i & 1) as i64, b0[1] + (i >> 1 & 1) as i64, b0[2] + (i >> 2 & 1) as i64];
-            if (0..3).any(|k| b[k] > (v[k] + 1) >> 2) {
-                continue;
+        for dz in 0..=span[2] {
+            for dy in 0..=span[1] {
+                for dx in 0..=span[0] {
+                    let i = (dx | dy << 1 | dz << 2) as usize;
+                    let block = if i == own { Block::Leaf(n.link.offset()) } else { memo.get(self, [b0[0] + dx, b0[1] + dy, b0[2] + dz]) };
+                    blocks[i] = block;
+                    solid[i] = match block {
+                        Block::Solid => !0,
+                        Block::Free(_) => 0,
+                        Block::Leaf(e) => self.leaves[e as usize],
+                    };
+                }
             }
-            *block = if b == own { Block::Leaf(n.link.offset()) } else { memo.get(self, b) };
-            solid[i] = match *block {
-                Block::Solid => !0,
-                Block::Free(_) => 0,
-                Block::Leaf(e) => self.leaves[e as usize],
-            };
         }
         let slots = &NEIGHBOUR_SLOTS[(v[0] & 3 | (v[1] & 3) << 2 | (v[2] & 3) << 4) as usize];
         let mut free = 0u32;
