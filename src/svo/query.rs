@@ -337,7 +337,9 @@ impl SvoQuery {
 
     /// Pushes pool index `i` with priority `f` (>= 0). Entries are packed
     /// as `f`'s bits above `i`, so comparing them is one integer compare
-    /// (non-negative floats order like their bit patterns).
+    /// (non-negative floats order like their bit patterns). The heap is
+    /// 4-ary: half as deep as a binary one, and the 4 children of a node
+    /// share a cache line.
     fn heap_push(&mut self, f: f32, i: u32) -> bool {
         if self.heap.len() == self.heap.capacity() {
             return false;
@@ -346,7 +348,7 @@ impl SvoQuery {
         self.heap.push(key);
         let mut k = self.heap.len() - 1;
         while k > 0 {
-            let p = (k - 1) / 2;
+            let p = (k - 1) / 4;
             if self.heap[p] <= key {
                 break;
             }
@@ -361,26 +363,26 @@ impl SvoQuery {
     fn heap_pop(&mut self) -> Option<u32> {
         let last = self.heap.pop()?;
         let n = self.heap.len();
-        if n > 0 {
-            // Sift the last entry down from the root, moving the hole.
-            let top = self.heap[0];
-            let mut k = 0;
-            loop {
-                let l = 2 * k + 1;
-                if l >= n {
-                    break;
-                }
-                let m = if l + 1 < n && self.heap[l + 1] < self.heap[l] { l + 1 } else { l };
-                if self.heap[m] >= last {
-                    break;
-                }
-                self.heap[k] = self.heap[m];
-                k = m;
-            }
-            self.heap[k] = last;
-            return Some(top as u32);
+        if n == 0 {
+            return Some(last as u32);
         }
-        Some(last as u32)
+        // Sift the last entry down from the root, moving the hole.
+        let top = self.heap[0];
+        let mut k = 0;
+        loop {
+            let first = 4 * k + 1;
+            if first >= n {
+                break;
+            }
+            let m = (first..(first + 4).min(n)).min_by_key(|&c| self.heap[c]).unwrap_or(first);
+            if self.heap[m] >= last {
+                break;
+            }
+            self.heap[k] = self.heap[m];
+            k = m;
+        }
+        self.heap[k] = last;
+        Some(top as u32)
     }
 
     /// Finds a path from `start` to `goal` (world space) and writes its
