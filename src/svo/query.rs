@@ -906,7 +906,7 @@ impl Svo {
         // blocks are numbered `dx | dy << 1 | dz << 2` from there.
         let b0 = v.map(|c| (c - 1) >> 2);
         let span = [0, 1, 2].map(|k| ((v[k] + 1) >> 2) - b0[k]);
-        let own = ((v[0] >> 2) - b0[0] | ((v[1] >> 2) - b0[1]) << 1 | ((v[2] >> 2) - b0[2]) << 2) as usize;
+        let own = (((v[0] >> 2) - b0[0]) | ((v[1] >> 2) - b0[1]) << 1 | ((v[2] >> 2) - b0[2]) << 2) as usize;
         let mut blocks = [Block::Solid; 8];
         // Blocked voxels of each block, one bit per voxel as in a leaf.
         let mut solid = [!0u64; 8];
