@@ -1,6 +1,10 @@
 //! Runs every scenario of one Moving AI voxel map through a single query
 //! object, several rounds, and prints the mean time and expansions per query
 //! (a driver for profilers: `cargo run --release --example svo_profile -- Simple 5`).
+//! Arguments: map, rounds, and optionally the longest fraction of scenarios
+//! to keep (`0.2` = the top quintile of optimal length). `TESS_NO_SMOOTH=1`
+//! turns string pulling off; `TESS_DUMP=1` prints optimal length,
+//! expansions and point count per query to stderr.
 
 #[path = "../tests/svo_support/mod.rs"]
 mod svo_support;
