@@ -102,7 +102,6 @@ struct Rec {
     has_via: bool,
     g: f32,
     parent: u32,
-    closed: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -166,6 +165,9 @@ pub struct SvoQuery {
     svo: Arc<Svo>,
     max_nodes: usize,
     pool: Vec<Rec>,
+    /// Per pool entry: its `g` while open, -inf once closed, so the test
+    /// "closed or no better" on a neighbour is one compare in a small array.
+    bound: Vec<f32>,
     /// Open-addressing map from node link to pool index. Only the first
     /// `table_mask + 1` slots are in use: a query starts small (cache
     /// friendly) and doubles the active part when it fills up.
@@ -175,7 +177,7 @@ pub struct SvoQuery {
     /// Recently looked-up 4x4x4 blocks (the octree never changes, so the
     /// cache stays valid across queries).
     blocks: BlockMemo,
-    heap: Vec<(f32, u32)>,
+    heap: Vec<u64>,
     nbrs: Vec<Node>,
     moves: Vec<Move>,
     raw: Vec<[f64; 3]>,
@@ -247,6 +249,7 @@ impl SvoQuery {
             svo,
             max_nodes,
             pool: Vec::with_capacity(max_nodes),
+            bound: Vec::with_capacity(max_nodes),
             table: vec![Slot::default(); table],
             table_mask: 0,
             stamp: 0,
@@ -318,7 +321,8 @@ impl SvoQuery {
     /// and re-inserting every pooled node, when it gets half full).
     fn add_node(&mut self, node: Node) -> u32 {
         let j = self.pool.len() as u32;
-        self.pool.push(Rec { node, pos: [0.0; 3], via: [0.0; 3], has_via: false, g: f32::INFINITY, parent: NONE, closed: false });
+        self.pool.push(Rec { node, pos: [0.0; 3], via: [0.0; 3], has_via: false, g: f32::INFINITY, parent: NONE });
+        self.bound.push(f32::INFINITY);
         if self.pool.len() * 2 > self.table_mask + 1 && self.table_mask + 1 < self.table.len() {
             self.table_mask = self.table_mask * 2 + 1;
             self.next_stamp();
@@ -331,48 +335,54 @@ impl SvoQuery {
         j
     }
 
+    /// Pushes pool index `i` with priority `f` (>= 0). Entries are packed
+    /// as `f`'s bits above `i`, so comparing them is one integer compare
+    /// (non-negative floats order like their bit patterns). The heap is
+    /// 4-ary: half as deep as a binary one, and the 4 children of a node
+    /// share a cache line.
     fn heap_push(&mut self, f: f32, i: u32) -> bool {
         if self.heap.len() == self.heap.capacity() {
             return false;
         }
-        self.heap.push((f, i));
+        let key = u64::from(f.max(0.0).to_bits()) << 32 | u64::from(i);
+        self.heap.push(key);
         let mut k = self.heap.len() - 1;
         while k > 0 {
-            let p = (k - 1) / 2;
-            if self.heap[p].0 <= self.heap[k].0 {
+            let p = (k - 1) / 4;
+            if self.heap[p] <= key {
                 break;
             }
-            self.heap.swap(p, k);
+            self.heap[k] = self.heap[p];
             k = p;
         }
+        self.heap[k] = key;
         true
     }
 
-    fn heap_pop(&mut self) -> Option<(f32, u32)> {
+    /// Pops the pool index with the smallest priority.
+    fn heap_pop(&mut self) -> Option<u32> {
+        let last = self.heap.pop()?;
         let n = self.heap.len();
         if n == 0 {
-            return None;
+            return Some(last as u32);
         }
-        self.heap.swap(0, n - 1);
-        let top = self.heap.pop();
-        let n = n - 1;
+        // Sift the last entry down from the root, moving the hole.
+        let top = self.heap[0];
         let mut k = 0;
         loop {
-            let (l, r) = (2 * k + 1, 2 * k + 2);
-            let mut m = k;
-            if l < n && self.heap[l].0 < self.heap[m].0 {
-                m = l;
-            }
-            if r < n && self.heap[r].0 < self.heap[m].0 {
-                m = r;
-            }
-            if m == k {
+            let first = 4 * k + 1;
+            if first >= n {
                 break;
             }
-            self.heap.swap(k, m);
+            let m = (first..(first + 4).min(n)).min_by_key(|&c| self.heap[c]).unwrap_or(first);
+            if self.heap[m] >= last {
+                break;
+            }
+            self.heap[k] = self.heap[m];
             k = m;
         }
-        top
+        self.heap[k] = last;
+        Some(top as u32)
     }
 
     /// Finds a path from `start` to `goal` (world space) and writes its
@@ -404,6 +414,7 @@ impl SvoQuery {
         let (gn, gp) = self.free_node_at(goal, "goal")?;
         let mut info = PathInfo::default();
         self.pool.clear();
+        self.bound.clear();
         self.heap.clear();
         self.reset_table();
         let w = opts.heuristic_weight as f64;
@@ -411,16 +422,17 @@ impl SvoQuery {
         self.add_node(sn);
         self.pool[0].pos = sp.map(|c| c as f32);
         self.pool[0].g = 0.0;
+        self.bound[0] = 0.0;
         self.heap_push((dist(sp, gp) * w) as f32, 0);
         let mut best = (f64::INFINITY, 0u32);
         let mut found = None;
         let mut out_of_nodes = false;
-        'search: while let Some((_, i)) = self.heap_pop() {
-            let rec = self.pool[i as usize];
-            if rec.closed {
+        'search: while let Some(i) = self.heap_pop() {
+            if self.bound[i as usize] == f32::NEG_INFINITY {
                 continue;
             }
-            self.pool[i as usize].closed = true;
+            self.bound[i as usize] = f32::NEG_INFINITY;
+            let rec = self.pool[i as usize];
             info.expanded += 1;
             if rec.node.link == gn.link {
                 found = Some(i);
@@ -456,8 +468,7 @@ impl SvoQuery {
                 }
                 let j = match self.lookup(m.node.link.0) {
                     Some(j) => {
-                        let r = &self.pool[j as usize];
-                        if r.closed || r.g as f64 <= g {
+                        if self.bound[j as usize] as f64 <= g {
                             continue;
                         }
                         j
@@ -471,6 +482,7 @@ impl SvoQuery {
                         self.add_node(m.node)
                     }
                 };
+                self.bound[j as usize] = g as f32;
                 let r = &mut self.pool[j as usize];
                 r.g = g as f32;
                 r.parent = i;
@@ -747,6 +759,50 @@ const NEIGHBOURHOOD: [[i64; 3]; 27] = {
     out
 };
 
+/// Number of axes each [`NEIGHBOURHOOD`] offset moves along.
+const MOVE_AXES: [u8; 27] = {
+    let mut out = [0u8; 27];
+    let mut i = 0;
+    while i < 27 {
+        let d = NEIGHBOURHOOD[i];
+        out[i] = (d[0] != 0) as u8 + (d[1] != 0) as u8 + (d[2] != 0) as u8;
+        i += 1;
+    }
+    out
+};
+
+/// For a voxel at position `x | y << 2 | z << 4` inside its 4x4x4 block,
+/// where each [`NEIGHBOURHOOD`] voxel lives: `block << 6 | leaf bit`, the
+/// block numbered `dx | dy << 1 | dz << 2` from the lowest block the
+/// neighbourhood touches. Saves recomputing it 27 times per expansion.
+const NEIGHBOUR_SLOTS: [[u16; 27]; 64] = {
+    let mut out = [[0u16; 27]; 64];
+    let mut p = 0;
+    while p < 64 {
+        let c = [(p & 3) as i64, (p >> 2 & 3) as i64, (p >> 4 & 3) as i64];
+        let mut i = 0;
+        while i < 27 {
+            let d = NEIGHBOURHOOD[i];
+            let mut block = 0;
+            let mut bit = 0;
+            let mut a = 0;
+            while a < 3 {
+                let w = c[a] + d[a];
+                // Block offset from the block of c[a] - 1.
+                let off = (w + 4) / 4 - (c[a] + 3) / 4;
+                block |= (off as usize) << a;
+                let l = ((w + 4) % 4) as usize;
+                bit |= ((l & 1) | (l & 2) << 2) << a;
+                a += 1;
+            }
+            out[p][i] = (block << 6 | bit) as u16;
+            i += 1;
+        }
+        p += 1;
+    }
+    out
+};
+
 /// Length of a move along 0..=3 axes at once.
 const STEP: [f64; 4] = [0.0, 1.0, std::f64::consts::SQRT_2, 1.732_050_807_568_877_2];
 
@@ -846,31 +902,32 @@ impl Svo {
     /// triangle inequality its direct move is never longer.
     fn voxel_moves(&self, n: &Node, from: Option<usize>, memo: &mut BlockMemo, out: &mut Vec<Move>) {
         let v = n.origin.map(i64::from);
-        let own = v.map(|c| c >> 2);
-        // The neighbourhood spans at most 2 blocks per axis, starting at `b0`.
+        // The neighbourhood spans 1 or 2 blocks per axis, starting at `b0`;
+        // blocks are numbered `dx | dy << 1 | dz << 2` from there.
         let b0 = v.map(|c| (c - 1) >> 2);
+        let span = [0, 1, 2].map(|k| ((v[k] + 1) >> 2) - b0[k]);
+        let own = (((v[0] >> 2) - b0[0]) | ((v[1] >> 2) - b0[1]) << 1 | ((v[2] >> 2) - b0[2]) << 2) as usize;
         let mut blocks = [Block::Solid; 8];
         // Blocked voxels of each block, one bit per voxel as in a leaf.
         let mut solid = [!0u64; 8];
-        for (i, block) in blocks.iter_mut().enumerate() {
-            let b = [b0[0] + (i & 1) as i64, b0[1] + (i >> 1 & 1) as i64, b0[2] + (i >> 2 & 1) as i64];
-            if (0..3).any(|k| b[k] > (v[k] + 1) >> 2) {
-                continue;
+        for dz in 0..=span[2] {
+            for dy in 0..=span[1] {
+                for dx in 0..=span[0] {
+                    let i = (dx | dy << 1 | dz << 2) as usize;
+                    let block = if i == own { Block::Leaf(n.link.offset()) } else { memo.get(self, [b0[0] + dx, b0[1] + dy, b0[2] + dz]) };
+                    blocks[i] = block;
+                    solid[i] = match block {
+                        Block::Solid => !0,
+                        Block::Free(_) => 0,
+                        Block::Leaf(e) => self.leaves[e as usize],
+                    };
+                }
             }
-            *block = if b == own { Block::Leaf(n.link.offset()) } else { memo.get(self, b) };
-            solid[i] = match *block {
-                Block::Solid => !0,
-                Block::Free(_) => 0,
-                Block::Leaf(e) => self.leaves[e as usize],
-            };
         }
-        let block_index = |w: [i64; 3]| (((w[0] >> 2) - b0[0]) | ((w[1] >> 2) - b0[1]) << 1 | ((w[2] >> 2) - b0[2]) << 2) as usize;
-        let block_of = |w: [i64; 3]| blocks[block_index(w)];
+        let slots = &NEIGHBOUR_SLOTS[(v[0] & 3 | (v[1] & 3) << 2 | (v[2] & 3) << 4) as usize];
         let mut free = 0u32;
-        for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
-            let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
-            let bit = leaf_bit(w[0] as u32, w[1] as u32, w[2] as u32);
-            free |= ((!solid[block_index(w)] >> bit) as u32 & 1) << i;
+        for (i, &s) in slots.iter().enumerate() {
+            free |= ((!solid[(s >> 6) as usize] >> (s & 63)) as u32 & 1) << i;
         }
         let c = n.center();
         for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
@@ -878,21 +935,19 @@ impl Svo {
             if need == 0 || free & need != need {
                 continue;
             }
-            if let Some(p) = from {
+            let block = blocks[(slots[i] >> 6) as usize];
+            if let (Some(p), Block::Leaf(_)) = (from, block) {
                 let direct = SPANS[p][i];
                 if direct != 0 && free & direct == direct {
-                    if let Block::Leaf(_) = block_of([v[0] + d[0], v[1] + d[1], v[2] + d[2]]) {
-                        continue;
-                    }
+                    continue;
                 }
             }
             let w = [v[0] + d[0], v[1] + d[1], v[2] + d[2]];
             let centre = [c[0] + d[0] as f64, c[1] + d[1] as f64, c[2] + d[2] as f64];
-            let axes = d.iter().filter(|&&x| x != 0).count();
-            match block_of(w) {
+            let axes = MOVE_AXES[i] as usize;
+            match block {
                 Block::Leaf(e) => {
-                    let (x, y, z) = (w[0] as u32, w[1] as u32, w[2] as u32);
-                    let node = Node { level: 0, link: Link::new(0, e, leaf_bit(x, y, z)), origin: [x, y, z] };
+                    let node = Node { level: 0, link: Link::new(0, e, u32::from(slots[i] & 63)), origin: w.map(|x| x as u32) };
                     out.push(Move { node, exit: c, entry: centre, cost: STEP[axes] });
                 }
                 Block::Free(node) if axes == 1 => {
