@@ -134,20 +134,7 @@ impl<T> ConcurrentPool<T> {
     /// (including a double free, and the loser of two concurrent frees).
     pub fn free(&self, handle: Handle) -> Result<T, PoolError> {
         let slot = self.live_slot(handle)?;
-        let backoff = Backoff::new();
-        loop {
-            match slot.state.compare_exchange_weak(
-                handle.generation,
-                next_generation(handle.generation),
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => break,
-                Err(now) if now == handle.generation => {}
-                Err(now) if now == handle.generation | LOCK => backoff.snooze(),
-                Err(_) => return Err(PoolError::StaleHandle),
-            }
-        }
+        Self::leave_live_state(slot, handle, next_generation(handle.generation))?;
         // SAFETY: our CAS moved the slot from live to free, so no other thread
         // can free or lock it, and its index is not in the queue yet.
         let value = unsafe { (*slot.value.get()).assume_init_read() };
@@ -161,24 +148,29 @@ impl<T> ConcurrentPool<T> {
     /// [`PoolError::StaleHandle`] when the handle names no live object.
     pub fn with<R>(&self, handle: Handle, f: impl FnOnce(&mut T) -> R) -> Result<R, PoolError> {
         let slot = self.live_slot(handle)?;
+        Self::leave_live_state(slot, handle, handle.generation | LOCK)?;
+        let _unlock = Unlock { state: &slot.state, generation: handle.generation };
+        // SAFETY: we hold the slot lock of a live slot: nobody else reads,
+        // writes or frees the T until `_unlock` drops.
+        Ok(f(unsafe { (*slot.value.get()).assume_init_mut() }))
+    }
+
+    /// Moves `slot` from the unlocked live state of `handle` to `to`,
+    /// waiting while another thread holds the slot lock.
+    ///
+    /// # Errors
+    /// [`PoolError::StaleHandle`] once the slot is in any other state (freed,
+    /// reused, or freed by a concurrent caller that won).
+    fn leave_live_state(slot: &Slot<T>, handle: Handle, to: u32) -> Result<(), PoolError> {
         let backoff = Backoff::new();
         loop {
-            match slot.state.compare_exchange_weak(
-                handle.generation,
-                handle.generation | LOCK,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => break,
+            match slot.state.compare_exchange_weak(handle.generation, to, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return Ok(()),
                 Err(now) if now == handle.generation => {}
                 Err(now) if now == handle.generation | LOCK => backoff.snooze(),
                 Err(_) => return Err(PoolError::StaleHandle),
             }
         }
-        let _unlock = Unlock { state: &slot.state, generation: handle.generation };
-        // SAFETY: we hold the slot lock of a live slot: nobody else reads,
-        // writes or frees the T until `_unlock` drops.
-        Ok(f(unsafe { (*slot.value.get()).assume_init_mut() }))
     }
 
     fn live_slot(&self, handle: Handle) -> Result<&Slot<T>, PoolError> {
