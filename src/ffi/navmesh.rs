@@ -252,6 +252,39 @@ impl QueryState {
             pack_item_id(index, self.generation)
         }
     }
+
+    /// Checks the endpoints and reads the filter of a start-to-end search.
+    ///
+    /// # Safety
+    /// `filter` must be NULL or valid.
+    unsafe fn path_request(&self, start_poly: u64, end_poly: u64, start_pos: TessVec3, end_pos: TessVec3, filter: *const TessQueryFilter) -> FfiResult<PathRequest> {
+        Ok(PathRequest {
+            s: self.ground(start_poly, "start_poly")?,
+            e: self.ground(end_poly, "end_poly")?,
+            sp: v3(start_pos, "start_pos")?,
+            ep: v3(end_pos, "end_pos")?,
+            f: filter_of(filter)?,
+        })
+    }
+
+    /// Writes the polygon path in `self.path` to a caller buffer, adding the
+    /// search result's PARTIAL_RESULT / OUT_OF_NODES bits to the status.
+    ///
+    /// # Safety
+    /// As `write_mapped`.
+    unsafe fn write_path(&self, r: PathResult, out: *mut u64, cap: u32, out_len: *mut u32) -> FfiResult {
+        let st = write_mapped(self.path.len(), |i| self.r(self.path[i]), out, cap, out_len, "out")?;
+        Ok(st | path_status(r))
+    }
+}
+
+/// Start and end polygons (indices), positions and filter of a path search.
+struct PathRequest {
+    s: u32,
+    e: u32,
+    sp: [f32; 3],
+    ep: [f32; 3],
+    f: QueryFilter,
 }
 
 fn path_status(r: PathResult) -> TessStatus {
@@ -719,12 +752,9 @@ pub unsafe extern "C" fn tess_navmesh_query_find_path(
     ffi_status!({
         let q = boxed_mut(query, "query")?;
         out_ref(out_len, "out_len")?;
-        let (s, e) = (q.ground(start_poly, "start_poly")?, q.ground(end_poly, "end_poly")?);
-        let (sp, ep) = (v3(start_pos, "start_pos")?, v3(end_pos, "end_pos")?);
-        let f = filter_of(filter)?;
+        let PathRequest { s, e, sp, ep, f } = q.path_request(start_poly, end_poly, start_pos, end_pos, filter)?;
         let r = q.query.find_path(s, e, sp, ep, &f, &mut q.path).map_err(query_error)?;
-        let st = write_mapped(q.path.len(), |i| q.r(q.path[i]), out, cap, out_len, "out")?;
-        Ok(st | path_status(r))
+        q.write_path(r, out, cap, out_len)
     })
 }
 
@@ -745,9 +775,7 @@ pub unsafe extern "C" fn tess_navmesh_query_init_sliced_find_path(
 ) -> TessStatus {
     ffi_status!({
         let q = boxed_mut(query, "query")?;
-        let (s, e) = (q.ground(start_poly, "start_poly")?, q.ground(end_poly, "end_poly")?);
-        let (sp, ep) = (v3(start_pos, "start_pos")?, v3(end_pos, "end_pos")?);
-        let f = filter_of(filter)?;
+        let PathRequest { s, e, sp, ep, f } = q.path_request(start_poly, end_poly, start_pos, end_pos, filter)?;
         q.query.init_sliced_find_path(s, e, sp, ep, &f).map_err(query_error)?;
         Ok(if q.query.sliced_state() == SlicedState::Done { TESS_SUCCESS } else { TESS_IN_PROGRESS })
     })
@@ -788,8 +816,7 @@ pub unsafe extern "C" fn tess_navmesh_query_finalize_sliced_find_path(query: *mu
         let q = boxed_mut(query, "query")?;
         out_ref(out_len, "out_len")?;
         let r = q.query.finalize_sliced_find_path(&mut q.path).map_err(query_error)?;
-        let st = write_mapped(q.path.len(), |i| q.r(q.path[i]), out, cap, out_len, "out")?;
-        Ok(st | path_status(r))
+        q.write_path(r, out, cap, out_len)
     })
 }
 
@@ -873,9 +900,7 @@ pub unsafe extern "C" fn tess_navmesh_query_find_optimal_path(
         let q = boxed_mut(query, "query")?;
         let length = out_ref(out_length, "out_length")?;
         out_ref(out_len, "out_len")?;
-        let (s, e) = (q.ground(start_poly, "start_poly")?, q.ground(end_poly, "end_poly")?);
-        let (sp, ep) = (v3(start_pos, "start_pos")?, v3(end_pos, "end_pos")?);
-        let f = filter_of(filter)?;
+        let PathRequest { s, e, sp, ep, f } = q.path_request(start_poly, end_poly, start_pos, end_pos, filter)?;
         let (len, r) = q.query.find_optimal_path(s, e, sp, ep, &f, &mut q.points).map_err(query_error)?;
         *length = len.unwrap_or(0.0);
         let st = write_mapped(q.points.len(), |i| q.points[i].into(), out, cap, out_len, "out")?;

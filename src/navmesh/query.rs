@@ -691,14 +691,7 @@ impl NavMeshQuery {
                         }
                         apex = pleft;
                         apex_i = left_i;
-                        let flags = if left_ref == NO_POLY {
-                            STRAIGHT_END
-                        } else if left_off {
-                            STRAIGHT_OFFMESH
-                        } else {
-                            0
-                        };
-                        append(out, apex, flags, left_ref);
+                        append(out, apex, corner_flags(left_ref, left_off), left_ref);
                         pleft = apex;
                         pright = apex;
                         left_i = apex_i;
@@ -720,14 +713,7 @@ impl NavMeshQuery {
                         }
                         apex = pright;
                         apex_i = right_i;
-                        let flags = if right_ref == NO_POLY {
-                            STRAIGHT_END
-                        } else if right_off {
-                            STRAIGHT_OFFMESH
-                        } else {
-                            0
-                        };
-                        append(out, apex, flags, right_ref);
+                        append(out, apex, corner_flags(right_ref, right_off), right_ref);
                         pleft = apex;
                         pright = apex;
                         left_i = apex_i;
@@ -1280,6 +1266,18 @@ impl NavMeshQuery {
         let e = self.mesh.closest_point_on_poly(end, end_pos).map(|r| r.0).unwrap_or(end_pos);
         let mesh = Arc::clone(&self.mesh);
         Ok(self.optimal.search(&mesh, start, end, s, e, filter, out))
+    }
+}
+
+/// Flags of a funnel corner entered from polygon `poly`: the end when no
+/// polygon follows, an off-mesh link's start when it leaves through one.
+fn corner_flags(poly: u32, off_mesh: bool) -> u8 {
+    if poly == NO_POLY {
+        STRAIGHT_END
+    } else if off_mesh {
+        STRAIGHT_OFFMESH
+    } else {
+        0
     }
 }
 
