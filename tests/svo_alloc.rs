@@ -2,35 +2,13 @@
 //! Simple map is run twice on one query object, and the second round is
 //! counted by a global allocator wrapper.
 
+mod alloc_counter;
 mod svo_support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use alloc_counter::allocations;
 use std::sync::Arc;
 use svo_support::{center, data_path, read_scenarios};
 use tessera::svo::{PathOptions, Svo, SvoQuery};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn queries_allocate_nothing_after_warm_up() {
@@ -47,7 +25,5 @@ fn queries_allocate_nothing_after_warm_up() {
         }
     };
     run(&mut q, &mut pts);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    run(&mut q, &mut pts);
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0);
+    assert_eq!(allocations(|| run(&mut q, &mut pts)), 0);
 }
