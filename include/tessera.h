@@ -206,6 +206,16 @@
 #define TESS_AOI_LEAVE 1
 
 /**
+ * `TessSvoPathOptions::heuristic`: 3D octile distance (the default; fastest, paths slightly longer).
+ */
+#define TESS_SVO_HEURISTIC_OCTILE 0
+
+/**
+ * `TessSvoPathOptions::heuristic`: straight-line distance (slower, paths slightly shorter).
+ */
+#define TESS_SVO_HEURISTIC_EUCLIDEAN 1
+
+/**
  * ABI version of this header. Bumped when an existing function, struct or
  * constant changes incompatibly (see docs/ABI.md); adding functions does not
  * bump it. Compare with `tess_abi_version()` at start-up.
@@ -879,9 +889,13 @@ typedef struct TessSvoPathOptions {
    */
   uint8_t smooth;
   /**
+   * `TESS_SVO_HEURISTIC_OCTILE` (default, 0) or `TESS_SVO_HEURISTIC_EUCLIDEAN`. [Limit: one of these]
+   */
+  uint8_t heuristic;
+  /**
    * Reserved, set to 0.
    */
-  uint8_t reserved[3];
+  uint8_t reserved[2];
 } TessSvoPathOptions;
 
 /**
@@ -3010,7 +3024,7 @@ TessStatus tess_svo_query_new(const struct TessSvo *svo, uint32_t max_nodes, str
 TessStatus tess_svo_query_free(struct TessSvoQuery *query);
 
 /**
- * Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
+ * Fills `out` with the default path options (weight 1.1, octile heuristic, penalty 0, smoothing on).
  *
  * # Safety
  * `out` must be NULL or writable.

@@ -38,7 +38,7 @@ fn rust_layouts() -> Vec<Layout> {
         TessRaycastHit in tessera::ffi::navmesh { t, normal },
         TessPolyCost in tessera::ffi::navmesh { poly, parent, cost, reserved },
         TessSvoBuildParams in tessera::ffi::svo { bounds_min, bounds_max, voxel_size, agent_radius },
-        TessSvoPathOptions in tessera::ffi::svo { heuristic_weight, layer_penalty, smooth, reserved },
+        TessSvoPathOptions in tessera::ffi::svo { heuristic_weight, layer_penalty, smooth, heuristic, reserved },
         TessSvoPathInfo in tessera::ffi::svo { length, expanded, found, partial, reserved },
         TessSvoInfo in tessera::ffi::svo { bounds_min, bounds_max, voxel_size, dims, cube_side, layer_count, memory_bytes },
         TessRouterConfig in tessera::ffi::router { max_payload, send_queue, reconnect_attempts, reconnect_interval_ms, hold_limit },

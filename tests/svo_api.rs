@@ -11,7 +11,7 @@ use tessera::ffi::svo::*;
 use tessera::ffi::types::TessVec3;
 use tessera::ffi::error::tess_last_error_message;
 use tessera::ffi::*;
-use tessera::svo::{parse_obj, MeshParams, PathOptions, Svo, SvoError, SvoQuery};
+use tessera::svo::{parse_obj, Heuristic, MeshParams, PathOptions, Svo, SvoError, SvoQuery};
 
 fn xorshift(seed: &mut u64) -> u64 {
     *seed ^= *seed << 13;
@@ -21,7 +21,9 @@ fn xorshift(seed: &mut u64) -> u64 {
 }
 
 /// Random grids: a path exists exactly when BFS on the raw grid says so, and
-/// every returned segment is clear on the raw grid.
+/// every returned segment is clear on the raw grid, with either heuristic
+/// and weights from 1 to 3 (large weights are where pruned voxel moves
+/// alone would miss a way).
 #[test]
 fn reachability_matches_bfs_on_random_grids() {
     let mut seed = 0x5eed_u64;
@@ -44,13 +46,18 @@ fn reachability_matches_bfs_on_random_grids() {
         let svo = Arc::new(Svo::from_voxels(dims, &voxels, [0.0; 3], 1.0).unwrap());
         let mut q = SvoQuery::new(svo.clone(), 1 << 16);
         let mut pts = Vec::new();
-        for _ in 0..40 {
+        for k in 0..40 {
             let pick = |s: &mut u64| [0, 1, 2].map(|a| (xorshift(s) % dims[a] as u64) as i64);
             let (a, b) = (pick(&mut seed), pick(&mut seed));
             if grid.blocked(a) || grid.blocked(b) {
                 continue;
             }
-            let info = q.find_path(center(a), center(b), &PathOptions::default(), &mut pts).unwrap();
+            let opts = PathOptions {
+                heuristic: if k % 2 == 0 { Heuristic::Octile } else { Heuristic::Euclidean },
+                heuristic_weight: [1.1, 1.1, 1.0, 3.0][k % 4],
+                ..PathOptions::default()
+            };
+            let info = q.find_path(center(a), center(b), &opts, &mut pts).unwrap();
             assert_eq!(info.found, grid.reachable(a, b), "round {round}: {a:?} -> {b:?}");
             if info.found {
                 checked.0 += 1;
@@ -72,6 +79,40 @@ fn reachability_matches_bfs_on_random_grids() {
         }
     }
     assert!(checked.0 > 200 && checked.1 > 5, "{checked:?}");
+}
+
+/// A grid where, with weight 3, the search reaches voxels by ways so far
+/// from the shortest that the voxels that would offer the goal's
+/// neighbourhood each leave it to another in a cycle: pruned moves alone
+/// find no path. The answer must still be BFS's.
+#[test]
+fn large_weight_pruned_search_still_finds_the_path() {
+    #[rustfmt::skip]
+    let voxels: [[u32; 3]; 67] = [
+        [0, 0, 2], [0, 1, 5], [0, 1, 7], [0, 1, 8], [0, 2, 0], [0, 2, 1], [0, 2, 2], [0, 2, 8], [0, 3, 0], [0, 3, 2],
+        [1, 0, 1], [1, 0, 3], [1, 0, 8], [1, 2, 1], [1, 2, 2], [1, 2, 3], [1, 2, 5], [1, 2, 6], [1, 2, 7], [1, 3, 7],
+        [2, 0, 7], [2, 1, 5], [2, 3, 2], [2, 3, 3], [2, 3, 4], [3, 0, 3], [3, 0, 5], [3, 0, 7], [3, 1, 2], [3, 2, 6],
+        [3, 2, 7], [3, 3, 4], [4, 0, 5], [4, 0, 6], [4, 0, 7], [4, 1, 4], [4, 2, 5], [5, 1, 1], [5, 1, 5], [5, 1, 8],
+        [5, 2, 0], [5, 2, 1], [5, 2, 5], [5, 3, 7], [6, 0, 5], [6, 0, 6], [6, 0, 7], [6, 1, 7], [6, 1, 8], [6, 2, 0],
+        [6, 2, 1], [6, 3, 4], [7, 0, 2], [7, 0, 3], [7, 0, 5], [7, 0, 7], [7, 1, 2], [7, 1, 4], [7, 1, 8], [7, 2, 0],
+        [7, 2, 1], [7, 2, 2], [7, 2, 4], [7, 2, 8], [7, 3, 3], [7, 3, 4], [7, 3, 6],
+    ];
+    let dims = [8, 4, 9];
+    let mut grid = Grid::new(dims.map(i64::from));
+    for v in &voxels {
+        grid.set(v.map(i64::from));
+    }
+    let svo = Arc::new(Svo::from_voxels(dims, &voxels, [0.0; 3], 1.0).unwrap());
+    let mut q = SvoQuery::new(svo, 1 << 12);
+    let mut pts = Vec::new();
+    let (a, b) = ([3, 1, 7], [7, 2, 3]);
+    let opts = PathOptions { heuristic_weight: 3.0, heuristic: Heuristic::Euclidean, ..PathOptions::default() };
+    let info = q.find_path(center(a), center(b), &opts, &mut pts).unwrap();
+    assert!(grid.reachable(a, b));
+    assert!(info.found && !info.partial);
+    for s in pts.windows(2) {
+        assert_eq!(grid.segment_hits(s[0].map(f64::from), s[1].map(f64::from)), None, "{s:?}");
+    }
 }
 
 /// The callback builder sees coarse boxes before voxels and builds the same
@@ -256,9 +297,20 @@ fn c_api_bad_inputs_have_exact_statuses() {
         assert_eq!(fp(q, free, inner, &mut pts, &mut n, &mut info), TESS_SUCCESS | TESS_NO_PATH);
         assert_eq!((n, info.found), (0, 0));
         // Bad options.
-        let mut o = TessSvoPathOptions { heuristic_weight: 0.0, layer_penalty: 0.0, smooth: 0, reserved: [0; 3] };
+        let mut o = TessSvoPathOptions { heuristic_weight: 0.0, layer_penalty: 0.0, smooth: 0, heuristic: 9, reserved: [0; 2] };
         assert_eq!(tess_svo_path_options_default(&mut o), TESS_SUCCESS);
         assert_eq!((o.heuristic_weight, o.smooth), (tessera::svo::PathOptions::default().heuristic_weight, 1));
+        assert_eq!(u32::from(o.heuristic), TESS_SVO_HEURISTIC_OCTILE);
+        // Both heuristics find a path; an unknown one is rejected.
+        for h in [TESS_SVO_HEURISTIC_OCTILE, TESS_SVO_HEURISTIC_EUCLIDEAN] {
+            o.heuristic = h as u8;
+            assert_eq!(tess_svo_query_find_path(q, free, v3(14.5, 1.5, 14.5), &o, &mut info, null_mut(), 0, &mut n) & !TESS_BUFFER_TOO_SMALL, TESS_SUCCESS);
+            assert_eq!(info.found, 1);
+        }
+        o.heuristic = 2;
+        assert_eq!(tess_svo_query_find_path(q, free, free, &o, null_mut(), null_mut(), 0, &mut n), TESS_FAILURE | TESS_INVALID_PARAM);
+        assert!(last_error().contains("heuristic"), "{}", last_error());
+        o.heuristic = TESS_SVO_HEURISTIC_OCTILE as u8;
         o.layer_penalty = -1.0;
         assert_eq!(tess_svo_query_find_path(q, free, free, &o, null_mut(), null_mut(), 0, &mut n), TESS_FAILURE | TESS_INVALID_PARAM);
         o.layer_penalty = f32::NAN;

@@ -265,6 +265,14 @@ namespace Tessera
         /// </summary>
         public const uint TESS_WRONG_STATE = 524288;
         /// <summary>
+        ///  `TessSvoPathOptions::heuristic`: 3D octile distance (the default; fastest, paths slightly longer).
+        /// </summary>
+        public const uint TESS_SVO_HEURISTIC_OCTILE = 0;
+        /// <summary>
+        ///  `TessSvoPathOptions::heuristic`: straight-line distance (slower, paths slightly shorter).
+        /// </summary>
+        public const uint TESS_SVO_HEURISTIC_EUCLIDEAN = 1;
+        /// <summary>
         ///  ABI version of this header. Bumped when an existing function, struct or
         ///  constant changes incompatibly (see docs/ABI.md); adding functions does not
         ///  bump it. Compare with `tess_abi_version()` at start-up.
@@ -2088,7 +2096,7 @@ namespace Tessera
         public static extern uint tess_svo_query_free(TessSvoQuery* query);
 
         /// <summary>
-        ///  Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
+        ///  Fills `out` with the default path options (weight 1.1, octile heuristic, penalty 0, smoothing on).
         ///
         ///  # Safety
         ///  `out` must be NULL or writable.
@@ -2836,9 +2844,13 @@ namespace Tessera
         /// </summary>
         public byte smooth;
         /// <summary>
+        ///  `TESS_SVO_HEURISTIC_OCTILE` (default, 0) or `TESS_SVO_HEURISTIC_EUCLIDEAN`. [Limit: one of these]
+        /// </summary>
+        public byte heuristic;
+        /// <summary>
         ///  Reserved, set to 0.
         /// </summary>
-        public fixed byte reserved[3];
+        public fixed byte reserved[2];
     }
 
     /// <summary>

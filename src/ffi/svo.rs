@@ -5,7 +5,7 @@ use super::error::{ffi_status, FfiError, FfiResult};
 use super::handle::{boxed_mut, boxed_ref, new_boxed, new_shared, opaque_handle, release_shared, shared_clone, shared_ref, take_boxed};
 use super::status::*;
 use super::types::TessVec3;
-use crate::svo::{BlobError, MeshParams, PathOptions, QueryError, Svo, SvoError, SvoQuery};
+use crate::svo::{BlobError, Heuristic, MeshParams, PathOptions, QueryError, Svo, SvoError, SvoQuery};
 use core::ffi::c_void;
 use std::sync::Arc;
 
@@ -53,6 +53,11 @@ pub struct TessSvoBuildParams {
     pub agent_radius: f32,
 }
 
+/// `TessSvoPathOptions::heuristic`: 3D octile distance (the default; fastest, paths slightly longer).
+pub const TESS_SVO_HEURISTIC_OCTILE: u32 = 0;
+/// `TessSvoPathOptions::heuristic`: straight-line distance (slower, paths slightly shorter).
+pub const TESS_SVO_HEURISTIC_EUCLIDEAN: u32 = 1;
+
 /// Options of `tess_svo_query_find_path`; `tess_svo_path_options_default` fills the defaults.
 ///
 /// Ownership: a plain value owned by the caller.
@@ -66,8 +71,10 @@ pub struct TessSvoPathOptions {
     pub layer_penalty: f32,
     /// 1 = shorten by line-of-sight string pulling (default), 0 = raw node path.
     pub smooth: u8,
+    /// `TESS_SVO_HEURISTIC_OCTILE` (default, 0) or `TESS_SVO_HEURISTIC_EUCLIDEAN`. [Limit: one of these]
+    pub heuristic: u8,
     /// Reserved, set to 0.
-    pub reserved: [u8; 3],
+    pub reserved: [u8; 2],
 }
 
 /// Result details of `tess_svo_query_find_path`.
@@ -122,6 +129,14 @@ fn build_error(e: SvoError) -> FfiError {
         SvoError::InvalidParam(m) => FfiError::invalid(m),
         SvoError::Parse { .. } => FfiError::new(TESS_PARSE_ERROR, e.to_string()),
         SvoError::TooLarge(m) => FfiError::new(TESS_OUT_OF_MEMORY, m),
+    }
+}
+
+/// The `TESS_SVO_HEURISTIC_*` value of a heuristic.
+fn heuristic_code(h: Heuristic) -> u8 {
+    match h {
+        Heuristic::Octile => TESS_SVO_HEURISTIC_OCTILE as u8,
+        Heuristic::Euclidean => TESS_SVO_HEURISTIC_EUCLIDEAN as u8,
     }
 }
 
@@ -478,7 +493,7 @@ pub unsafe extern "C" fn tess_svo_query_free(query: *mut TessSvoQuery) -> TessSt
     })
 }
 
-/// Fills `out` with the default path options (weight 1.1, penalty 0, smoothing on).
+/// Fills `out` with the default path options (weight 1.1, octile heuristic, penalty 0, smoothing on).
 ///
 /// # Safety
 /// `out` must be NULL or writable.
@@ -490,7 +505,8 @@ pub unsafe extern "C" fn tess_svo_path_options_default(out: *mut TessSvoPathOpti
             heuristic_weight: d.heuristic_weight,
             layer_penalty: d.layer_penalty,
             smooth: u8::from(d.smooth),
-            reserved: [0; 3],
+            heuristic: heuristic_code(d.heuristic),
+            reserved: [0; 2],
         };
         Ok(TESS_SUCCESS)
     })
@@ -532,7 +548,12 @@ pub unsafe extern "C" fn tess_svo_query_find_path(
             PathOptions::default()
         } else {
             let o = in_ref(options, "options")?;
-            PathOptions { heuristic_weight: o.heuristic_weight, layer_penalty: o.layer_penalty, smooth: o.smooth != 0 }
+            let heuristic = match u32::from(o.heuristic) {
+                TESS_SVO_HEURISTIC_OCTILE => Heuristic::Octile,
+                TESS_SVO_HEURISTIC_EUCLIDEAN => Heuristic::Euclidean,
+                other => return Err(FfiError::invalid(format!("`options.heuristic` must be 0 (octile) or 1 (Euclidean), got {other}"))),
+            };
+            PathOptions { heuristic_weight: o.heuristic_weight, heuristic, layer_penalty: o.layer_penalty, smooth: o.smooth != 0 }
         };
         let info = q.query.find_path(start.into(), goal.into(), &opts, &mut q.path).map_err(query_error)?;
         if !out_info.is_null() {
