@@ -173,11 +173,15 @@ impl Layer {
     #[inline]
     pub fn child(&self, e: usize, slot: u32) -> u32 {
         let base = e & !7;
-        let mut c = self.group_first[e >> 3];
-        for k in base..e {
-            c += self.sub[k].count_ones();
-        }
-        c + (self.sub[e] & ((1u8 << slot) - 1)).count_ones()
+        // The subdivided slots before `slot` in the group's sub bytes before
+        // `e` and in `e`'s own: one popcount of the group read as a u64
+        // (byte k at bits 8k..8k+8), masked below bit 8 (e - base) + slot.
+        let below = 8 * (e - base) as u32 + slot;
+        let word = match self.sub.get(base..base + 8) {
+            Some(group) => u64::from_le_bytes(group.try_into().unwrap_or([0; 8])),
+            None => self.sub[base..].iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b)),
+        };
+        self.group_first[e >> 3] + (word & ((1u64 << below) - 1)).count_ones()
     }
     /// Bytes used.
     pub fn bytes(&self) -> usize {
@@ -430,7 +434,7 @@ impl Svo {
         }
         let pa = self.to_voxel_space(a);
         let pb = self.to_voxel_space(b);
-        !self.segment_clear(pa, pb)
+        !self.segment_clear(pa, pb, &mut BlockCache::default())
     }
 
     /// Casts a ray from `a` towards `b`; returns the fraction `t` in [0, 1] of
@@ -449,12 +453,13 @@ impl Svo {
     /// blocked voxel (in x-slab order along the ray) is reached.
     pub(crate) fn first_blocked_on_segment(&self, a: [f64; 3], b: [f64; 3]) -> Option<f64> {
         let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-        self.first_blocked_on_piece(a, d, 0.0, 1.0, &mut BlockCache::default())
+        self.blocked_on_piece(a, d, 0.0, 1.0, true, &mut BlockCache::default())
     }
 
     /// [`Svo::first_blocked_on_segment`] for the part `t0 <= t <= t1` of the
     /// segment `a + t d`: the voxels whose grown cube touches that part.
-    fn first_blocked_on_piece(&self, a: [f64; 3], d: [f64; 3], t0: f64, t1: f64, cache: &mut BlockCache) -> Option<f64> {
+    /// With `first` false, any blocked voxel's parameter (cheaper).
+    fn blocked_on_piece(&self, a: [f64; 3], d: [f64; 3], t0: f64, t1: f64, first: bool, voxels: &mut impl VoxelLookup) -> Option<f64> {
         const M: f64 = SEGMENT_MARGIN;
         // t-interval where coordinate `axis` lies in [lo, hi] (intersected with [t0, t1]).
         let range = |axis: usize, lo: f64, hi: f64, t0: f64, t1: f64| -> Option<(f64, f64)> {
@@ -487,8 +492,15 @@ impl Svo {
                 let Some((ty0, ty1)) = range(1, y as f64 - M, y as f64 + 1.0 + M, tx0, tx1) else { continue };
                 let (z0, z1) = cells(coord(2, ty0), coord(2, ty1));
                 for z in z0..=z1 {
+                    if !first {
+                        // The z cells are exactly those the piece within the y slab touches.
+                        if voxels.blocked(self, [x, y, z]) {
+                            return Some(ty0);
+                        }
+                        continue;
+                    }
                     let Some((tz0, _)) = range(2, z as f64 - M, z as f64 + 1.0 + M, ty0, ty1) else { continue };
-                    if self.voxel_blocked_cached([x, y, z], cache) {
+                    if voxels.blocked(self, [x, y, z]) {
                         let t = tz0.max(0.0);
                         best = Some(best.map_or(t, |b: f64| b.min(t)));
                     }
@@ -502,24 +514,23 @@ impl Svo {
     /// voxel: the same test as [`Svo::first_blocked_on_segment`], but the
     /// stretch inside a free node larger than a voxel costs one lookup
     /// instead of one per voxel. Elsewhere it checks the segment a few
-    /// voxels at a time.
-    pub(crate) fn segment_clear(&self, a: [f64; 3], b: [f64; 3]) -> bool {
+    /// voxels at a time. `voxels` answers the lookups.
+    pub(crate) fn segment_clear(&self, a: [f64; 3], b: [f64; 3], voxels: &mut impl VoxelLookup) -> bool {
         // Pieces checked voxel by voxel, in voxels along the longest axis.
         const PIECE: f64 = 8.0;
         let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
         let longest = d[0].abs().max(d[1].abs()).max(d[2].abs());
         let piece = if longest > PIECE { PIECE / longest } else { 1.0 };
-        let mut cache = BlockCache::default();
         let mut t = 0.0;
         while t < 1.0 {
-            if let Some(out) = self.free_node_exit(a, d, t) {
+            if let Some(out) = self.free_node_exit(a, d, t, voxels) {
                 if out > t {
                     t = out;
                     continue;
                 }
             }
             let next = (t + piece).min(1.0);
-            if self.first_blocked_on_piece(a, d, t, next, &mut cache).is_some() {
+            if self.blocked_on_piece(a, d, t, next, false, voxels).is_some() {
                 return false;
             }
             t = next;
@@ -532,18 +543,17 @@ impl Svo {
     /// [`SEGMENT_MARGIN`] from its faces, the parameter where the segment
     /// leaves that inner box. Up to there every voxel the segment touches
     /// (grown by the margin) is in the node, so free. None otherwise.
-    fn free_node_exit(&self, a: [f64; 3], d: [f64; 3], t: f64) -> Option<f64> {
+    fn free_node_exit(&self, a: [f64; 3], d: [f64; 3], t: f64, voxels: &mut impl VoxelLookup) -> Option<f64> {
         const INSET: f64 = 2.0 * SEGMENT_MARGIN;
         let p: [f64; 3] = std::array::from_fn(|k| a[k] + d[k] * t);
         let side = self.cube_side() as f64;
         if p.iter().any(|&c| !(c >= 0.0 && c < side)) {
             return None;
         }
-        let Loc::Free(level, _, origin) = self.locate(p.map(|c| c as u32), 0) else { return None };
-        let size = level_size(level) as f64;
+        let (origin, size) = voxels.free_node(self, p.map(|c| c as u32))?;
         let mut out = f64::INFINITY;
         for k in 0..3 {
-            let (lo, hi) = (origin[k] as f64 + INSET, origin[k] as f64 + size - INSET);
+            let (lo, hi) = (origin[k] as f64 + INSET, (origin[k] + size) as f64 - INSET);
             if !(p[k] > lo && p[k] < hi) {
                 return None;
             }
@@ -554,6 +564,27 @@ impl Svo {
             }
         }
         Some(out)
+    }
+}
+
+/// Where segment tests look voxels up.
+pub(crate) trait VoxelLookup {
+    /// Whether voxel `v` is blocked (voxels outside the bounds are).
+    fn blocked(&mut self, svo: &Svo, v: [i64; 3]) -> bool;
+    /// Origin and size of the free node larger than a voxel that holds
+    /// voxel `v` (inside the octree's cube), if there is one.
+    fn free_node(&mut self, svo: &Svo, v: [u32; 3]) -> Option<([u32; 3], u32)>;
+}
+
+impl VoxelLookup for BlockCache {
+    fn blocked(&mut self, svo: &Svo, v: [i64; 3]) -> bool {
+        svo.voxel_blocked_cached(v, self)
+    }
+    fn free_node(&mut self, svo: &Svo, v: [u32; 3]) -> Option<([u32; 3], u32)> {
+        match svo.locate(v, 0) {
+            Loc::Free(level, _, origin) => Some((origin, level_size(level))),
+            _ => None,
+        }
     }
 }
 

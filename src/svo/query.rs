@@ -1,7 +1,7 @@
 //! Per-thread queries: A* over the octree's free nodes, string pulling,
 //! nearest free point.
 
-use super::{leaf_bit, leaf_xyz, level_size, Link, Loc, Svo};
+use super::{leaf_bit, leaf_xyz, level_size, Link, Loc, Svo, VoxelLookup};
 use std::fmt;
 use std::sync::Arc;
 
@@ -177,6 +177,24 @@ impl BlockMemo {
     }
 }
 
+/// Segment tests in string pulling look voxels up through the memo (a hash
+/// probe instead of a descent from the root).
+impl VoxelLookup for BlockMemo {
+    fn blocked(&mut self, svo: &Svo, v: [i64; 3]) -> bool {
+        match self.get(svo, v.map(|c| c >> 2)) {
+            Block::Solid => true,
+            Block::Free(_) => false,
+            Block::Leaf(e) => svo.leaves[e as usize] >> leaf_bit(v[0] as u32, v[1] as u32, v[2] as u32) & 1 != 0,
+        }
+    }
+    fn free_node(&mut self, svo: &Svo, v: [u32; 3]) -> Option<([u32; 3], u32)> {
+        match self.get(svo, v.map(|c| i64::from(c >> 2))) {
+            Block::Free(n) => Some((n.origin, n.size())),
+            _ => None,
+        }
+    }
+}
+
 /// One step of the search out of a node: the node reached, the point where
 /// the path arrives in it and the length of the way there.
 #[derive(Debug, Clone, Copy)]
@@ -186,6 +204,30 @@ struct Move {
     exit: [f64; 3],
     entry: [f64; 3],
     cost: f64,
+}
+
+/// A way into an expanded node from its parent's entry point, re-placed
+/// for each step out of it ([`SvoQuery::reentry`]).
+struct Reentry {
+    /// The parent's node, entry point and `g`.
+    up: Node,
+    from: [f64; 3],
+    g: f64,
+    /// The face the parent's node shares with the expanded one.
+    portal: (usize, [f64; 3], [f64; 3]),
+}
+
+impl Reentry {
+    /// For a path that leaves node `n` at `exit`: the point of the shared
+    /// face that shortens parent entry -> crossing -> `exit`, and that
+    /// length. None when a straight leg would run along a face.
+    fn route(&self, n: &Node, exit: [f64; 3]) -> Option<([f64; 3], f64)> {
+        let e = stored(cross_point(self.from, exit, self.portal));
+        if same_face(n, e, exit) || same_face(&self.up, self.from, e) {
+            return None;
+        }
+        Some((e, dist(self.from, e) + dist(e, exit)))
+    }
 }
 
 /// What one A* run ended with.
@@ -576,19 +618,24 @@ impl SvoQuery {
                 _ => None,
             };
             self.moves_from(&rec.node, here, gp, from, &mut moves);
+            let reentry = self.reentry(&rec);
             for m in &moves {
+                let known = self.lookup(m.node.link.0);
+                if known.is_some_and(|j| self.bound[j as usize] == f32::NEG_INFINITY) {
+                    continue;
+                }
                 let step = m.cost + opts.layer_penalty as f64 * (root - m.node.level) as f64;
                 let tail = if m.node.link == gn.link { across(&m.node, m.entry, gp) } else { 0.0 };
                 let mut g = rec.g as f64 + step + tail;
                 let mut via = None;
-                if let Some((e, len)) = self.shortcut(&rec, m.exit) {
-                    let g_via = self.pool[rec.parent as usize].g as f64 + len + (step - m.cost) + dist(m.exit, m.entry) + tail;
+                if let Some((e, len)) = reentry.as_ref().and_then(|r| r.route(&rec.node, m.exit)) {
+                    let g_via = reentry.as_ref().map_or(0.0, |r| r.g) + len + (step - m.cost) + dist(m.exit, m.entry) + tail;
                     if g_via < g {
                         g = g_via;
                         via = Some(e);
                     }
                 }
-                let j = match self.lookup(m.node.link.0) {
+                let j = match known {
                     Some(j) => {
                         if self.bound[j as usize] as f64 <= g {
                             continue;
@@ -622,27 +669,20 @@ impl SvoQuery {
         outcome
     }
 
-    /// A better way into `rec`'s node for a path that leaves it at `exit`:
-    /// the point of the face it shares with its parent's node that
-    /// shortens parent entry -> crossing -> `exit`, and that length. None
-    /// for voxels (entered at their centre), nodes entered from a voxel or
-    /// the start, or when the
-    /// straight legs would run along a face.
-    fn shortcut(&self, rec: &Rec, exit: [f64; 3]) -> Option<([f64; 3], f64)> {
+    /// How `rec`'s node may be re-entered for the steps out of it: when it
+    /// is larger than a voxel and was entered from another such node, on
+    /// the face the two share. None for voxels (entered at their centre),
+    /// nodes entered from a voxel (through its face centre, or diagonally)
+    /// or the start.
+    fn reentry(&self, rec: &Rec) -> Option<Reentry> {
         if rec.node.level == 0 || rec.parent == NONE {
             return None;
         }
         let up = &self.pool[rec.parent as usize];
         if up.node.level == 0 {
-            // Entered from a voxel: through its face centre, or diagonally.
             return None;
         }
-        let from = up.pos.map(f64::from);
-        let e = stored(cross_point(from, exit, portal(&up.node, &rec.node)));
-        if same_face(&rec.node, e, exit) || same_face(&up.node, from, e) {
-            return None;
-        }
-        Some((e, dist(from, e) + dist(e, exit)))
+        Some(Reentry { up: up.node, from: up.pos.map(f64::from), g: f64::from(up.g), portal: portal(&up.node, &rec.node) })
     }
 
     /// Appends `p` unless it repeats the last point.
@@ -676,14 +716,15 @@ impl SvoQuery {
         nbrs.clear();
         self.svo.neighbours(n, &mut nbrs);
         for b in &nbrs {
-            let f = face_point(n, b, here, goal);
-            let mut cost = across(n, here, f);
-            let mut entry = f;
             if b.level == 0 {
-                entry = b.center();
-                cost += dist(f, entry);
+                // Through the centre of the voxel's face (its whole portal).
+                let entry = b.center();
+                let f = std::array::from_fn(|k| if b.origin[k] < n.origin[k] { entry[k] + 0.5 } else if b.origin[k] >= n.origin[k] + n.size() { entry[k] - 0.5 } else { entry[k] });
+                moves.push(Move { node: *b, exit: f, entry, cost: across(n, here, f) + 0.5 });
+                continue;
             }
-            moves.push(Move { node: *b, exit: f, entry, cost });
+            let f = face_point(n, b, here, goal);
+            moves.push(Move { node: *b, exit: f, entry: f, cost: across(n, here, f) });
         }
         self.nbrs = nbrs;
     }
@@ -695,7 +736,7 @@ impl SvoQuery {
     /// second such pass shortens the Moving AI paths by under 0.5 % on
     /// average and costs as much as the first.)
     fn string_pull(&mut self) {
-        Self::greedy(&self.svo, &self.raw, |i| (i + 1, true), &mut self.smooth);
+        Self::greedy(&self.svo, &mut self.blocks, &self.raw, |i| (i + 1, true), &mut self.smooth);
         if self.smooth.len() < 3 {
             return;
         }
@@ -718,7 +759,7 @@ impl SvoQuery {
         // when it is the segment's start).
         let per = CORNER_SAMPLES.len() + 1;
         let segment_end = |i: usize| ((i / per + 1) * per, i % per == 0);
-        if !Self::greedy(&self.svo, &self.raw[..dense], segment_end, &mut self.smooth) {
+        if !Self::greedy(&self.svo, &mut self.blocks, &self.raw[..dense], segment_end, &mut self.smooth) {
             self.smooth.clear();
             self.smooth.extend_from_slice(&self.raw[dense..dense + keep]);
         }
@@ -733,11 +774,11 @@ impl SvoQuery {
     /// starts beyond it. A kept segment that is not exact is tested; false
     /// when it turns out blocked (points rounded to `f32` off their
     /// segment).
-    fn greedy(svo: &Svo, raw: &[[f64; 3]], known: impl Fn(usize) -> (usize, bool), out: &mut Vec<[f64; 3]>) -> bool {
+    fn greedy(svo: &Svo, memo: &mut BlockMemo, raw: &[[f64; 3]], known: impl Fn(usize) -> (usize, bool), out: &mut Vec<[f64; 3]>) -> bool {
         out.clear();
         let n = raw.len();
         out.push(raw[0]);
-        let clear = |a: usize, b: usize| svo.segment_clear(raw[a], raw[b]);
+        let mut clear = |a: usize, b: usize| svo.segment_clear(raw[a], raw[b], memo);
         let mut anchor = 0;
         while anchor + 1 < n {
             let (start, exact) = known(anchor);

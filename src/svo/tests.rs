@@ -139,7 +139,7 @@ fn segment_clear_matches_brute_force() {
             _ => {}
         }
         let expect = brute_segment_blocked(&svo, a, b);
-        assert_eq!(!svo.segment_clear(a, b), expect, "{a:?} -> {b:?}");
+        assert_eq!(!svo.segment_clear(a, b, &mut BlockCache::default()), expect, "{a:?} -> {b:?}");
         assert_eq!(svo.first_blocked_on_segment(a, b).is_some(), expect, "{a:?} -> {b:?}");
         if expect {
             blocked += 1;
