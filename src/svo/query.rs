@@ -220,13 +220,21 @@ struct Reentry {
 impl Reentry {
     /// For a path that leaves node `n` at `exit`: the point of the shared
     /// face that shortens parent entry -> crossing -> `exit`, and that
-    /// length. None when a straight leg would run along a face.
-    fn route(&self, n: &Node, exit: [f64; 3]) -> Option<([f64; 3], f64)> {
+    /// length, when it is shorter than `limit`. None when a straight leg
+    /// would run along a face.
+    fn route(&self, n: &Node, exit: [f64; 3], limit: f64) -> Option<([f64; 3], f64)> {
+        // Never shorter than the straight line: most candidates end here
+        // without a square root.
+        let straight: f64 = (0..3).map(|k| (exit[k] - self.from[k]).powi(2)).sum();
+        if limit <= 0.0 || straight >= limit * limit {
+            return None;
+        }
         let e = stored(cross_point(self.from, exit, self.portal));
         if same_face(n, e, exit) || same_face(&self.up, self.from, e) {
             return None;
         }
-        Some((e, dist(self.from, e) + dist(e, exit)))
+        let len = dist(self.from, e) + dist(e, exit);
+        (len < limit).then_some((e, len))
     }
 }
 
@@ -608,16 +616,11 @@ impl SvoQuery {
                 outcome.closest = i;
             }
             let mut moves = std::mem::take(&mut self.moves);
-            // A voxel entered from a voxel: where that voxel sits around it.
-            let from = match rec.parent {
-                NONE => None,
-                p if prune && rec.node.level == 0 && self.pool[p as usize].node.level == 0 => {
-                    let o = self.pool[p as usize].node.origin;
-                    Some(neighbourhood_index(std::array::from_fn(|k| o[k] as i64 - rec.node.origin[k] as i64)))
-                }
-                _ => None,
+            let came = match rec.parent {
+                p if prune && rec.node.level == 0 && p != NONE => Came::from(&rec.node, &self.pool[p as usize].node),
+                _ => Came::Anywhere,
             };
-            self.moves_from(&rec.node, here, gp, from, &mut moves);
+            self.moves_from(&rec.node, here, gp, came, &mut moves);
             let reentry = self.reentry(&rec);
             for m in &moves {
                 let known = self.lookup(m.node.link.0);
@@ -628,10 +631,13 @@ impl SvoQuery {
                 let tail = if m.node.link == gn.link { across(&m.node, m.entry, gp) } else { 0.0 };
                 let mut g = rec.g as f64 + step + tail;
                 let mut via = None;
-                if let Some((e, len)) = reentry.as_ref().and_then(|r| r.route(&rec.node, m.exit)) {
-                    let g_via = reentry.as_ref().map_or(0.0, |r| r.g) + len + (step - m.cost) + dist(m.exit, m.entry) + tail;
-                    if g_via < g {
-                        g = g_via;
+                if let Some(r) = &reentry {
+                    // What the re-placed way adds to its length from the
+                    // parent's entry to the exit: the rest of the step
+                    // (half a voxel into a voxel, none into a larger node).
+                    let rest = (step - m.cost) + if m.node.level == 0 { 0.5 } else { 0.0 } + tail;
+                    if let Some((e, len)) = r.route(&rec.node, m.exit, g - r.g - rest) {
+                        g = r.g + len + rest;
                         via = Some(e);
                     }
                 }
@@ -699,10 +705,10 @@ impl SvoQuery {
     /// A larger node moves to its face neighbours, arriving where the line
     /// towards the goal crosses the shared face (a voxel: at its centre,
     /// through its face).
-    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], from: Option<usize>, moves: &mut Vec<Move>) {
+    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], came: Came, moves: &mut Vec<Move>) {
         moves.clear();
         if n.level == 0 {
-            self.svo.voxel_moves(n, from, &mut self.blocks, moves);
+            self.svo.voxel_moves(n, came, &mut self.blocks, moves);
             // Costs are set from the centre; the start voxel's entry is the start point.
             if here != n.center() {
                 for m in moves.iter_mut() {
@@ -994,6 +1000,79 @@ const MOVE_BOXES: [u32; 27] = {
     out
 };
 
+/// Where the search came into a voxel from, for pruning its moves.
+#[derive(Debug, Clone, Copy)]
+enum Came {
+    /// From the voxel at this [`NEIGHBOURHOOD`] index: see [`PRUNERS`].
+    Voxel(usize),
+    /// From a larger node across one of its faces. The other voxels of
+    /// that face layer which touch the node (bits = [`NEIGHBOURHOOD`]
+    /// indices) were offered by the node itself, straight across it, which
+    /// is never longer than through this voxel.
+    Node(u32),
+    /// From the start, or with pruning off: every move.
+    Anywhere,
+}
+
+impl Came {
+    /// How voxel `v` was entered from node `p` (its neighbour).
+    fn from(v: &Node, p: &Node) -> Came {
+        if p.level == 0 {
+            return Came::Voxel(neighbourhood_index(std::array::from_fn(|k| p.origin[k] as i64 - v.origin[k] as i64)));
+        }
+        let (o, s) = (p.origin, p.size());
+        let outside = |k: usize| v.origin[k] < o[k] || v.origin[k] >= o[k] + s;
+        let Some(c) = (0..3).find(|&k| outside(k)) else { return Came::Anywhere };
+        let mut layer = FLAT[c];
+        for k in (0..3).filter(|&k| k != c) {
+            if v.origin[k] == o[k] {
+                layer &= !TOWARDS[k][0];
+            }
+            if v.origin[k] == o[k] + s - 1 {
+                layer &= !TOWARDS[k][1];
+            }
+        }
+        Came::Node(layer)
+    }
+}
+
+/// `FLAT[a]`: the [`NEIGHBOURHOOD`] offsets that do not move along axis `a`.
+const FLAT: [u32; 3] = {
+    let mut out = [0u32; 3];
+    let mut i = 0;
+    while i < 27 {
+        let mut a = 0;
+        while a < 3 {
+            if NEIGHBOURHOOD[i][a] == 0 {
+                out[a] |= 1 << i;
+            }
+            a += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// `TOWARDS[a][0]` / `[1]`: the [`NEIGHBOURHOOD`] offsets that move down /
+/// up along axis `a`.
+const TOWARDS: [[u32; 2]; 3] = {
+    let mut out = [[0u32; 2]; 3];
+    let mut i = 0;
+    while i < 27 {
+        let mut a = 0;
+        while a < 3 {
+            match NEIGHBOURHOOD[i][a] {
+                -1 => out[a][0] |= 1 << i,
+                1 => out[a][1] |= 1 << i,
+                _ => {}
+            }
+            a += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
 /// Most ways [`PRUNERS`] lists for one (parent, neighbour) pair.
 const MAX_PRUNERS: usize = 6;
 
@@ -1084,10 +1163,9 @@ impl Svo {
     /// Appends the 26-connected moves out of voxel node `n`, from its
     /// centre: every free neighbour whose move box is free.
     ///
-    /// `from` is the neighbourhood index of the voxel the search came from,
-    /// if it came from a voxel. Voxel neighbours that it reaches at least as
-    /// well another way ([`PRUNERS`]) are skipped.
-    fn voxel_moves(&self, n: &Node, from: Option<usize>, memo: &mut BlockMemo, out: &mut Vec<Move>) {
+    /// Voxel neighbours that the node the search came from offers itself,
+    /// at least as short, are skipped ([`Came`]).
+    fn voxel_moves(&self, n: &Node, came: Came, memo: &mut BlockMemo, out: &mut Vec<Move>) {
         let v = n.origin.map(i64::from);
         // The neighbourhood spans 1 or 2 blocks per axis, starting at `b0`;
         // blocks are numbered `dx | dy << 1 | dz << 2` from there.
@@ -1120,6 +1198,7 @@ impl Svo {
             let (b, bit) = ((s >> 6) as usize, s & 63);
             free |= (open[b] >> bit & 1) << i | (voxel_nodes[b] >> bit & 1) << (32 + i);
         }
+
         let c = n.center();
         for (i, d) in NEIGHBOURHOOD.iter().enumerate() {
             let need = u64::from(MOVE_BOXES[i]);
@@ -1127,8 +1206,13 @@ impl Svo {
                 continue;
             }
             let block = blocks[(slots[i] >> 6) as usize];
-            if let (Some(p), Block::Leaf(_)) = (from, block) {
-                if PRUNERS[p][i].iter().take_while(|&&w| w != 0).any(|&w| free & w == w) {
+            if let Block::Leaf(_) = block {
+                let offered_elsewhere = match came {
+                    Came::Voxel(p) => PRUNERS[p][i].iter().take_while(|&&w| w != 0).any(|&w| free & w == w),
+                    Came::Node(layer) => layer >> i & 1 != 0,
+                    Came::Anywhere => false,
+                };
+                if offered_elsewhere {
                     continue;
                 }
             }
