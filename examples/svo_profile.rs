@@ -1,12 +1,13 @@
 //! Runs every scenario of one Moving AI voxel map through a single query
 //! object, several rounds, and prints the mean time (wall clock, and CPU time
 //! of the thread, which other jobs on a shared machine disturb less) and
-//! expansions per query
-//! (a driver for profilers: `cargo run --release --example svo_profile -- Simple 5`).
+//! expansions per query (a driver for profilers:
+//! `cargo run --release --example svo_profile -- Simple 5`).
 //! Arguments: map, rounds, and optionally the longest fraction of scenarios
 //! to keep (`0.2` = the top quintile of optimal length). `TESS_NO_SMOOTH=1`
-//! turns string pulling off; `TESS_DUMP=1` prints optimal length,
-//! expansions, point count and microseconds per query to stderr.
+//! turns string pulling off; `TESS_EUCLIDEAN=1` uses the Euclidean
+//! heuristic; `TESS_DUMP=1` prints optimal length, expansions, point count
+//! and microseconds per query to stderr.
 
 #[path = "../tests/svo_support/mod.rs"]
 mod svo_support;
@@ -14,7 +15,7 @@ mod svo_support;
 use std::sync::Arc;
 use std::time::Instant;
 use svo_support::{center, data_path, read_scenarios};
-use tessera::svo::{PathOptions, Svo, SvoQuery};
+use tessera::svo::{Heuristic, PathOptions, Svo, SvoQuery};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -29,7 +30,11 @@ fn main() {
         scen.drain(..((1.0 - top) * scen.len() as f64) as usize);
     }
     let mut q = SvoQuery::new(svo, 1 << 20);
-    let opts = PathOptions { smooth: std::env::var("TESS_NO_SMOOTH").is_err(), ..PathOptions::default() };
+    let opts = PathOptions {
+        smooth: std::env::var("TESS_NO_SMOOTH").is_err(),
+        heuristic: if std::env::var("TESS_EUCLIDEAN").is_ok() { Heuristic::Euclidean } else { Heuristic::Octile },
+        ..PathOptions::default()
+    };
     let mut pts = Vec::new();
     let (mut expanded, mut length) = (0u64, 0f64);
     let t = Instant::now();

@@ -238,6 +238,106 @@ impl Reentry {
     }
 }
 
+/// The free voxels of a stored leaf on its face towards a larger node that
+/// is being expanded. A larger node next to leaves has many voxel
+/// neighbours, few of which the search ever needs: each leaf face waits in
+/// the open list as one entry, with a priority no voxel of it can beat, and
+/// its voxels are offered (as steps out of the node) only when it comes up.
+#[derive(Debug, Clone, Copy)]
+struct LeafFace {
+    leaf: u32,
+    origin: [u32; 3],
+    axis: usize,
+    /// The leaf's face on the high side of `axis` (the node lies above it).
+    high: bool,
+    /// Pool index of the node.
+    node: u32,
+}
+
+impl LeafFace {
+    /// The box of the face's voxel centres, and the rectangle of the exits
+    /// (the node's boundary) in front of them.
+    fn centres_and_exits(&self) -> (([f64; 3], [f64; 3]), ([f64; 3], [f64; 3])) {
+        let lo: [f64; 3] = self.origin.map(|c| c as f64 + 0.5);
+        let hi: [f64; 3] = self.origin.map(|c| c as f64 + 3.5);
+        let a = self.axis;
+        let (layer, plane) = if self.high { (hi[a], hi[a] + 0.5) } else { (lo[a], lo[a] - 0.5) };
+        let with = |mut p: [f64; 3], v: f64| {
+            p[a] = v;
+            p
+        };
+        ((with(lo, layer), with(hi, layer)), (with(lo, plane), with(hi, plane)))
+    }
+}
+
+/// `FACE_BITS[axis][high]`: the bits of a leaf's voxels on its low / high
+/// face across `axis`.
+const FACE_BITS: [[u64; 2]; 3] = {
+    let mut out = [[0u64; 2]; 3];
+    let mut bit = 0;
+    while bit < 64 {
+        let xyz = [(bit & 1) | (bit >> 2 & 2), (bit >> 1 & 1) | (bit >> 3 & 2), (bit >> 2 & 1) | (bit >> 4 & 2)];
+        let mut a = 0;
+        while a < 3 {
+            if xyz[a] == 0 {
+                out[a][0] |= 1 << bit;
+            }
+            if xyz[a] == 3 {
+                out[a][1] |= 1 << bit;
+            }
+            a += 1;
+        }
+        bit += 1;
+    }
+    out
+};
+
+/// Heap entries for waiting leaf faces carry this bit above the index into
+/// `SvoQuery::waiting`.
+const WAITING: u32 = 1 << 31;
+
+/// The fixed inputs of one A* run.
+struct Target {
+    node: Node,
+    point: [f64; 3],
+    weight: f64,
+    heuristic: Heuristic,
+    /// Layer penalty and root level ([`PathOptions::layer_penalty`]).
+    penalty: f64,
+    root: u32,
+}
+
+impl Target {
+    /// The weighted estimate from `p` to the goal point.
+    fn estimate(&self, p: [f64; 3]) -> f64 {
+        self.weight * self.heuristic.distance(p, self.point)
+    }
+}
+
+/// `p` moved into the box `lo..hi` (its nearest point there).
+fn clamp3(p: [f64; 3], lo: [f64; 3], hi: [f64; 3]) -> [f64; 3] {
+    std::array::from_fn(|k| p[k].clamp(lo[k], hi[k]))
+}
+
+/// The steps from node `n` (entered at `here`) into the free voxels of a
+/// leaf face next to it, each through the centre of the voxel's face (its
+/// whole portal), into `moves` (cleared first).
+fn leaf_face_moves(n: &Node, here: [f64; 3], face: &LeafFace, leaves: &[u64], moves: &mut Vec<Move>) {
+    moves.clear();
+    let mut free = !leaves[face.leaf as usize] & FACE_BITS[face.axis][usize::from(face.high)];
+    let out = if face.high { 0.5 } else { -0.5 };
+    while free != 0 {
+        let bit = free.trailing_zeros();
+        free &= free - 1;
+        let l = leaf_xyz(bit);
+        let node = Node { level: 0, link: Link::new(0, face.leaf, bit), origin: std::array::from_fn(|k| face.origin[k] + l[k]) };
+        let entry = node.center();
+        let mut exit = entry;
+        exit[face.axis] += out;
+        moves.push(Move { node, exit, entry, cost: across(n, here, exit) + 0.5 });
+    }
+}
+
 /// What one A* run ended with.
 struct Search {
     /// Pool index of the goal's node, when reached.
@@ -275,6 +375,10 @@ pub struct SvoQuery {
     blocks: BlockMemo,
     heap: Vec<u64>,
     nbrs: Vec<Node>,
+    /// Leaf faces next to an expanded larger node, and those whose voxels
+    /// wait in the open list ([`LeafFace`]).
+    faces: Vec<LeafFace>,
+    waiting: Vec<LeafFace>,
     moves: Vec<Move>,
     raw: Vec<[f64; 3]>,
     smooth: Vec<[f64; 3]>,
@@ -364,6 +468,8 @@ impl SvoQuery {
             blocks: BlockMemo::new(),
             heap: Vec::with_capacity(max_nodes * 4),
             nbrs: Vec::with_capacity(1024),
+            faces: Vec::with_capacity(256),
+            waiting: Vec::with_capacity(1024),
             moves: Vec::with_capacity(1024),
             raw: Vec::with_capacity(1024),
             smooth: Vec::with_capacity(1024),
@@ -587,92 +693,158 @@ impl SvoQuery {
         self.pool.clear();
         self.bound.clear();
         self.heap.clear();
+        self.waiting.clear();
         self.reset_table();
-        let w = opts.heuristic_weight as f64;
-        let root = self.svo.root_level;
+        let target = Target {
+            node: gn,
+            point: gp,
+            weight: f64::from(opts.heuristic_weight),
+            heuristic: opts.heuristic,
+            penalty: f64::from(opts.layer_penalty),
+            root: self.svo.root_level,
+        };
         self.add_node(sn);
         self.pool[0].pos = sp.map(|c| c as f32);
         self.pool[0].g = 0.0;
         self.bound[0] = 0.0;
-        let h = opts.heuristic;
-        self.heap_push((h.distance(sp, gp) * w) as f32, 0);
+        self.heap_push(target.estimate(sp) as f32, 0);
         let mut best = f64::INFINITY;
         let mut outcome = Search { found: None, out_of_nodes: false, closest: 0, expanded: 0 };
-        'search: while let Some(i) = self.heap_pop() {
-            if self.bound[i as usize] == f32::NEG_INFINITY {
-                continue;
-            }
-            self.bound[i as usize] = f32::NEG_INFINITY;
-            let rec = self.pool[i as usize];
-            outcome.expanded += 1;
-            if rec.node.link == gn.link {
-                outcome.found = Some(i);
-                break;
-            }
-            let here = rec.pos.map(f64::from);
-            let h_here = dist(here, gp);
-            if h_here < best {
-                best = h_here;
-                outcome.closest = i;
-            }
-            let mut moves = std::mem::take(&mut self.moves);
-            let came = match rec.parent {
-                p if prune && rec.node.level == 0 && p != NONE => Came::from(&rec.node, &self.pool[p as usize].node),
-                _ => Came::Anywhere,
-            };
-            self.moves_from(&rec.node, here, gp, came, &mut moves);
-            let reentry = self.reentry(&rec);
-            for m in &moves {
-                let known = self.lookup(m.node.link.0);
-                if known.is_some_and(|j| self.bound[j as usize] == f32::NEG_INFINITY) {
+        let mut moves = std::mem::take(&mut self.moves);
+        let mut faces = std::mem::take(&mut self.faces);
+        while let Some(entry) = self.heap_pop() {
+            faces.clear();
+            let i = if entry & WAITING != 0 {
+                // A leaf face's turn: its voxels, as steps out of its node.
+                let face = self.waiting[(entry & !WAITING) as usize];
+                let rec = &self.pool[face.node as usize];
+                leaf_face_moves(&rec.node, rec.pos.map(f64::from), &face, &self.svo.leaves, &mut moves);
+                face.node
+            } else {
+                let i = entry;
+                if self.bound[i as usize] == f32::NEG_INFINITY {
                     continue;
                 }
-                let step = m.cost + opts.layer_penalty as f64 * (root - m.node.level) as f64;
-                let tail = if m.node.link == gn.link { across(&m.node, m.entry, gp) } else { 0.0 };
-                let mut g = rec.g as f64 + step + tail;
-                let mut via = None;
-                if let Some(r) = &reentry {
-                    // What the re-placed way adds to its length from the
-                    // parent's entry to the exit: the rest of the step
-                    // (half a voxel into a voxel, none into a larger node).
-                    let rest = (step - m.cost) + if m.node.level == 0 { 0.5 } else { 0.0 } + tail;
-                    if let Some((e, len)) = r.route(&rec.node, m.exit, g - r.g - rest) {
-                        g = r.g + len + rest;
-                        via = Some(e);
-                    }
+                self.bound[i as usize] = f32::NEG_INFINITY;
+                let rec = self.pool[i as usize];
+                outcome.expanded += 1;
+                if rec.node.link == gn.link {
+                    outcome.found = Some(i);
+                    break;
                 }
-                let j = match known {
-                    Some(j) => {
-                        if self.bound[j as usize] as f64 <= g {
-                            continue;
-                        }
-                        j
-                    }
-                    None => {
-                        if self.pool.len() == self.max_nodes {
-                            outcome.out_of_nodes = true;
-                            self.moves = moves;
-                            break 'search;
-                        }
-                        self.add_node(m.node)
-                    }
+                let here = rec.pos.map(f64::from);
+                let h_here = dist(here, gp);
+                if h_here < best {
+                    best = h_here;
+                    outcome.closest = i;
+                }
+                let came = match rec.parent {
+                    p if prune && rec.node.level == 0 && p != NONE => Came::from(&rec.node, &self.pool[p as usize].node),
+                    _ => Came::Anywhere,
                 };
-                self.bound[j as usize] = g as f32;
-                let r = &mut self.pool[j as usize];
-                r.g = g as f32;
-                r.parent = i;
-                r.pos = m.entry.map(|c| c as f32);
-                r.has_via = via.is_some();
-                r.via = via.unwrap_or_default().map(|c| c as f32);
-                if !self.heap_push((g + w * h.distance(m.entry, gp) * f64::from(tail == 0.0)) as f32, j) {
-                    outcome.out_of_nodes = true;
-                    self.moves = moves;
-                    break 'search;
+                self.moves_from(&rec.node, here, gp, came, &mut moves, &mut faces);
+                i
+            };
+            if !self.offer(i, &moves, &target) || !self.hold_back(i, &faces, &target) {
+                outcome.out_of_nodes = true;
+                break;
+            }
+        }
+        self.moves = moves;
+        self.faces = faces;
+        outcome
+    }
+
+    /// Offers the steps `moves` out of pool node `i`: a node reached gets
+    /// `i` as its parent when this way is shorter than the one it has.
+    /// False when the node pool or the open list is full.
+    fn offer(&mut self, i: u32, moves: &[Move], t: &Target) -> bool {
+        let rec = self.pool[i as usize];
+        let reentry = self.reentry(&rec);
+        for m in moves {
+            let known = self.lookup(m.node.link.0);
+            if known.is_some_and(|j| self.bound[j as usize] == f32::NEG_INFINITY) {
+                continue;
+            }
+            let step = m.cost + t.penalty * f64::from(t.root - m.node.level);
+            let tail = if m.node.link == t.node.link { across(&m.node, m.entry, t.point) } else { 0.0 };
+            let mut g = f64::from(rec.g) + step + tail;
+            let mut via = None;
+            if let Some(r) = &reentry {
+                // What the re-placed way adds to its length from the
+                // parent's entry to the exit: the rest of the step
+                // (half a voxel into a voxel, none into a larger node).
+                let rest = (step - m.cost) + if m.node.level == 0 { 0.5 } else { 0.0 } + tail;
+                if let Some((e, len)) = r.route(&rec.node, m.exit, g - r.g - rest) {
+                    g = r.g + len + rest;
+                    via = Some(e);
                 }
             }
-            self.moves = moves;
+            let j = match known {
+                Some(j) => {
+                    if f64::from(self.bound[j as usize]) <= g {
+                        continue;
+                    }
+                    j
+                }
+                None => {
+                    if self.pool.len() == self.max_nodes {
+                        return false;
+                    }
+                    self.add_node(m.node)
+                }
+            };
+            self.bound[j as usize] = g as f32;
+            let r = &mut self.pool[j as usize];
+            r.g = g as f32;
+            r.parent = i;
+            r.pos = m.entry.map(|c| c as f32);
+            r.has_via = via.is_some();
+            r.via = via.unwrap_or_default().map(|c| c as f32);
+            let h = if tail == 0.0 { t.estimate(m.entry) } else { 0.0 };
+            if !self.heap_push((g + h) as f32, j) {
+                return false;
+            }
         }
-        outcome
+        true
+    }
+
+    /// Puts each leaf face next to pool node `i` in the open list as one
+    /// entry, with the lowest priority any step into one of its voxels can
+    /// get: the exits lie in a known rectangle of the node's boundary and
+    /// the voxels in a known box, so the way there and the estimate from
+    /// there are bounded below by the distances to those. False when the
+    /// open list is full.
+    fn hold_back(&mut self, i: u32, faces: &[LeafFace], t: &Target) -> bool {
+        if faces.is_empty() {
+            return true;
+        }
+        let rec = self.pool[i as usize];
+        let here = rec.pos.map(f64::from);
+        let reentry = self.reentry(&rec);
+        for face in faces {
+            let ((centre_lo, centre_hi), (exit_lo, exit_hi)) = face.centres_and_exits();
+            let to_exits = |p: [f64; 3]| dist(p, clamp3(p, exit_lo, exit_hi));
+            // A re-placed way is never shorter than the straight line from
+            // the parent's entry.
+            let mut g = f64::from(rec.g) + to_exits(here);
+            if let Some(r) = &reentry {
+                g = g.min(r.g + to_exits(r.from));
+            }
+            g += 0.5 + t.penalty * f64::from(t.root);
+            // The goal's own voxel ends its step at the goal, with no estimate.
+            let has_goal = t.node.level == 0 && t.node.link.offset() == face.leaf && FACE_BITS[face.axis][usize::from(face.high)] >> t.node.link.sub() & 1 != 0;
+            let h = if has_goal { 0.0 } else { t.estimate(clamp3(t.point, centre_lo, centre_hi)) };
+            if self.waiting.len() >= self.max_nodes {
+                return false;
+            }
+            let k = self.waiting.len() as u32;
+            self.waiting.push(LeafFace { node: i, ..*face });
+            if !self.heap_push((g + h) as f32, k | WAITING) {
+                return false;
+            }
+        }
+        true
     }
 
     /// How `rec`'s node may be re-entered for the steps out of it: when it
@@ -702,10 +874,10 @@ impl SvoQuery {
     /// neighbours (a diagonal move needs every voxel of its bounding box
     /// free, as on a 26-connected grid) and arrives at the neighbour's
     /// centre, or, moving straight into a larger node, at the shared face.
-    /// A larger node moves to its face neighbours, arriving where the line
-    /// towards the goal crosses the shared face (a voxel: at its centre,
-    /// through its face).
-    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], came: Came, moves: &mut Vec<Move>) {
+    /// A larger node moves to its larger face neighbours, arriving where
+    /// the line towards the goal crosses the shared face; the faces of
+    /// leaves next to it go to `faces` ([`leaf_face_moves`]).
+    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], came: Came, moves: &mut Vec<Move>, faces: &mut Vec<LeafFace>) {
         moves.clear();
         if n.level == 0 {
             self.svo.voxel_moves(n, came, &mut self.blocks, moves);
@@ -720,15 +892,8 @@ impl SvoQuery {
         }
         let mut nbrs = std::mem::take(&mut self.nbrs);
         nbrs.clear();
-        self.svo.neighbours(n, &mut nbrs);
+        self.svo.neighbours(n, &mut nbrs, faces);
         for b in &nbrs {
-            if b.level == 0 {
-                // Through the centre of the voxel's face (its whole portal).
-                let entry = b.center();
-                let f = std::array::from_fn(|k| if b.origin[k] < n.origin[k] { entry[k] + 0.5 } else if b.origin[k] >= n.origin[k] + n.size() { entry[k] - 0.5 } else { entry[k] });
-                moves.push(Move { node: *b, exit: f, entry, cost: across(n, here, f) + 0.5 });
-                continue;
-            }
             let f = face_point(n, b, here, goal);
             moves.push(Move { node: *b, exit: f, entry: f, cost: across(n, here, f) });
         }
@@ -1235,8 +1400,10 @@ impl Svo {
         }
     }
 
-    /// Appends the free nodes face-adjacent to `n`.
-    fn neighbours(&self, n: &Node, out: &mut Vec<Node>) {
+    /// Appends the free nodes face-adjacent to the larger node `n` to
+    /// `nodes`, and the faces of stored leaves next to it that have a free
+    /// voxel to `faces`.
+    fn neighbours(&self, n: &Node, nodes: &mut Vec<Node>, faces: &mut Vec<LeafFace>) {
         let s = n.size();
         let side = self.cube_side();
         for dir in 0..6 {
@@ -1254,44 +1421,22 @@ impl Svo {
                 }
                 o[axis] -= s;
             }
-            // Fast path: a voxel neighbour in the same leaf.
-            if n.level == 0 && (o[axis] >> 2) == (n.origin[axis] >> 2) {
-                let leaf = n.link.offset();
-                let bit = leaf_bit(o[0], o[1], o[2]);
-                if self.leaves[leaf as usize] >> bit & 1 == 0 {
-                    out.push(Node { level: 0, link: Link::new(0, leaf, bit), origin: o });
-                }
-                continue;
-            }
             match self.locate(o, n.level) {
                 Loc::Solid => {}
-                Loc::Free(level, link, origin) => out.push(Node { level, link, origin }),
-                Loc::Entry(level, e, origin) => {
-                    if n.level == 0 {
-                        let bit = leaf_bit(o[0], o[1], o[2]);
-                        if self.leaves[e as usize] >> bit & 1 == 0 {
-                            out.push(Node { level: 0, link: Link::new(0, e, bit), origin: o });
-                        }
-                    } else {
-                        // The face of the neighbour that touches `n`.
-                        self.face_children(level, e, origin, axis, !positive, out);
-                    }
-                }
+                Loc::Free(level, link, origin) => nodes.push(Node { level, link, origin }),
+                // The face of the neighbour that touches `n`.
+                Loc::Entry(level, e, origin) => self.face_children(level, e, origin, axis, !positive, nodes, faces),
             }
         }
     }
 
     /// Appends the free descendants of stored node `e` (level `level`) that
-    /// touch its face on `axis` (the high side when `high`).
-    fn face_children(&self, level: u32, e: u32, origin: [u32; 3], axis: usize, high: bool, out: &mut Vec<Node>) {
+    /// touch its face on `axis` (the high side when `high`): larger nodes
+    /// to `out`, leaf faces with a free voxel to `faces`.
+    fn face_children(&self, level: u32, e: u32, origin: [u32; 3], axis: usize, high: bool, out: &mut Vec<Node>, faces: &mut Vec<LeafFace>) {
         if level == 1 {
-            let mask = self.leaves[e as usize];
-            for bit in 0..64u32 {
-                let l = leaf_xyz(bit);
-                if l[axis] != if high { 3 } else { 0 } || mask >> bit & 1 != 0 {
-                    continue;
-                }
-                out.push(Node { level: 0, link: Link::new(0, e, bit), origin: [origin[0] + l[0], origin[1] + l[1], origin[2] + l[2]] });
+            if !self.leaves[e as usize] & FACE_BITS[axis][usize::from(high)] != 0 {
+                faces.push(LeafFace { leaf: e, origin, axis, high, node: NONE });
             }
             return;
         }
@@ -1312,7 +1457,7 @@ impl Svo {
                 out.push(Node { level: cl, link: Link::new(cl, e, slot), origin: co });
             } else {
                 let ci = layer.child(e as usize, slot);
-                self.face_children(cl, ci, co, axis, high, out);
+                self.face_children(cl, ci, co, axis, high, out, faces);
             }
         }
     }
