@@ -257,7 +257,7 @@ struct LeafFace {
 impl LeafFace {
     /// The box of the face's voxel centres, and the rectangle of the exits
     /// (the node's boundary) in front of them.
-    fn centres_and_exits(&self) -> (([f64; 3], [f64; 3]), ([f64; 3], [f64; 3])) {
+    fn centres_and_exits(&self) -> (Box3, Box3) {
         let lo: [f64; 3] = self.origin.map(|c| c as f64 + 0.5);
         let hi: [f64; 3] = self.origin.map(|c| c as f64 + 3.5);
         let a = self.axis;
@@ -269,6 +269,16 @@ impl LeafFace {
         ((with(lo, layer), with(hi, layer)), (with(lo, plane), with(hi, plane)))
     }
 }
+
+/// The face neighbours of a larger node: free nodes, and leaf faces.
+#[derive(Debug, Default)]
+struct Around {
+    nodes: Vec<Node>,
+    faces: Vec<LeafFace>,
+}
+
+/// A box given by its low and high corners.
+type Box3 = ([f64; 3], [f64; 3]);
 
 /// `FACE_BITS[axis][high]`: the bits of a leaf's voxels on its low / high
 /// face across `axis`.
@@ -374,10 +384,8 @@ pub struct SvoQuery {
     /// cache stays valid across queries).
     blocks: BlockMemo,
     heap: Vec<u64>,
-    nbrs: Vec<Node>,
-    /// Leaf faces next to an expanded larger node, and those whose voxels
-    /// wait in the open list ([`LeafFace`]).
-    faces: Vec<LeafFace>,
+    around: Around,
+    /// Leaf faces whose voxels wait in the open list ([`LeafFace`]).
     waiting: Vec<LeafFace>,
     moves: Vec<Move>,
     raw: Vec<[f64; 3]>,
@@ -467,8 +475,7 @@ impl SvoQuery {
             stamp: 0,
             blocks: BlockMemo::new(),
             heap: Vec::with_capacity(max_nodes * 4),
-            nbrs: Vec::with_capacity(1024),
-            faces: Vec::with_capacity(256),
+            around: Around { nodes: Vec::with_capacity(1024), faces: Vec::with_capacity(256) },
             waiting: Vec::with_capacity(1024),
             moves: Vec::with_capacity(1024),
             raw: Vec::with_capacity(1024),
@@ -711,9 +718,9 @@ impl SvoQuery {
         let mut best = f64::INFINITY;
         let mut outcome = Search { found: None, out_of_nodes: false, closest: 0, expanded: 0 };
         let mut moves = std::mem::take(&mut self.moves);
-        let mut faces = std::mem::take(&mut self.faces);
+        let mut around = std::mem::take(&mut self.around);
         while let Some(entry) = self.heap_pop() {
-            faces.clear();
+            around.faces.clear();
             let i = if entry & WAITING != 0 {
                 // A leaf face's turn: its voxels, as steps out of its node.
                 let face = self.waiting[(entry & !WAITING) as usize];
@@ -742,16 +749,16 @@ impl SvoQuery {
                     p if prune && rec.node.level == 0 && p != NONE => Came::from(&rec.node, &self.pool[p as usize].node),
                     _ => Came::Anywhere,
                 };
-                self.moves_from(&rec.node, here, gp, came, &mut moves, &mut faces);
+                self.moves_from(&rec.node, here, gp, came, &mut moves, &mut around);
                 i
             };
-            if !self.offer(i, &moves, &target) || !self.hold_back(i, &faces, &target) {
+            if !self.offer(i, &moves, &target) || !self.hold_back(i, &around.faces, &target) {
                 outcome.out_of_nodes = true;
                 break;
             }
         }
         self.moves = moves;
-        self.faces = faces;
+        self.around = around;
         outcome
     }
 
@@ -876,8 +883,8 @@ impl SvoQuery {
     /// centre, or, moving straight into a larger node, at the shared face.
     /// A larger node moves to its larger face neighbours, arriving where
     /// the line towards the goal crosses the shared face; the faces of
-    /// leaves next to it go to `faces` ([`leaf_face_moves`]).
-    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], came: Came, moves: &mut Vec<Move>, faces: &mut Vec<LeafFace>) {
+    /// leaves next to it are left in `around.faces` ([`leaf_face_moves`]).
+    fn moves_from(&mut self, n: &Node, here: [f64; 3], goal: [f64; 3], came: Came, moves: &mut Vec<Move>, around: &mut Around) {
         moves.clear();
         if n.level == 0 {
             self.svo.voxel_moves(n, came, &mut self.blocks, moves);
@@ -890,14 +897,11 @@ impl SvoQuery {
             }
             return;
         }
-        let mut nbrs = std::mem::take(&mut self.nbrs);
-        nbrs.clear();
-        self.svo.neighbours(n, &mut nbrs, faces);
-        for b in &nbrs {
+        self.svo.neighbours(n, around);
+        for b in &around.nodes {
             let f = face_point(n, b, here, goal);
             moves.push(Move { node: *b, exit: f, entry: f, cost: across(n, here, f) });
         }
-        self.nbrs = nbrs;
     }
 
     /// Line-of-sight string pulling of `raw` into `smooth`: a greedy pass
@@ -1257,7 +1261,7 @@ const MAX_PRUNERS: usize = 6;
 /// the canonical one survives. Two steps always suffice: a middle voxel
 /// outside the 3x3x3 neighbourhood moves out and back along one axis, which
 /// is longer than staying put.
-const PRUNERS: [[[u64; MAX_PRUNERS]; 27]; 27] = {
+static PRUNERS: [[[u64; MAX_PRUNERS]; 27]; 27] = {
     let mut out = [[[0u64; MAX_PRUNERS]; 27]; 27];
     let mut p = 0;
     while p < 27 {
@@ -1400,10 +1404,11 @@ impl Svo {
         }
     }
 
-    /// Appends the free nodes face-adjacent to the larger node `n` to
-    /// `nodes`, and the faces of stored leaves next to it that have a free
-    /// voxel to `faces`.
-    fn neighbours(&self, n: &Node, nodes: &mut Vec<Node>, faces: &mut Vec<LeafFace>) {
+    /// The free nodes face-adjacent to the larger node `n`, and the faces
+    /// of stored leaves next to it that have a free voxel.
+    fn neighbours(&self, n: &Node, around: &mut Around) {
+        around.nodes.clear();
+        around.faces.clear();
         let s = n.size();
         let side = self.cube_side();
         for dir in 0..6 {
@@ -1423,20 +1428,20 @@ impl Svo {
             }
             match self.locate(o, n.level) {
                 Loc::Solid => {}
-                Loc::Free(level, link, origin) => nodes.push(Node { level, link, origin }),
+                Loc::Free(level, link, origin) => around.nodes.push(Node { level, link, origin }),
                 // The face of the neighbour that touches `n`.
-                Loc::Entry(level, e, origin) => self.face_children(level, e, origin, axis, !positive, nodes, faces),
+                Loc::Entry(level, e, origin) => self.face_children(level, e, origin, axis, !positive, around),
             }
         }
     }
 
     /// Appends the free descendants of stored node `e` (level `level`) that
     /// touch its face on `axis` (the high side when `high`): larger nodes
-    /// to `out`, leaf faces with a free voxel to `faces`.
-    fn face_children(&self, level: u32, e: u32, origin: [u32; 3], axis: usize, high: bool, out: &mut Vec<Node>, faces: &mut Vec<LeafFace>) {
+    /// and leaf faces with a free voxel to `around`.
+    fn face_children(&self, level: u32, e: u32, origin: [u32; 3], axis: usize, high: bool, around: &mut Around) {
         if level == 1 {
             if !self.leaves[e as usize] & FACE_BITS[axis][usize::from(high)] != 0 {
-                faces.push(LeafFace { leaf: e, origin, axis, high, node: NONE });
+                around.faces.push(LeafFace { leaf: e, origin, axis, high, node: NONE });
             }
             return;
         }
@@ -1454,10 +1459,10 @@ impl Svo {
             }
             let co = [origin[0] + (slot & 1) * cs, origin[1] + (slot >> 1 & 1) * cs, origin[2] + (slot >> 2 & 1) * cs];
             if sub & bit == 0 {
-                out.push(Node { level: cl, link: Link::new(cl, e, slot), origin: co });
+                around.nodes.push(Node { level: cl, link: Link::new(cl, e, slot), origin: co });
             } else {
                 let ci = layer.child(e as usize, slot);
-                self.face_children(cl, ci, co, axis, high, out, faces);
+                self.face_children(cl, ci, co, axis, high, around);
             }
         }
     }
