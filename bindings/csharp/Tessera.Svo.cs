@@ -4,6 +4,15 @@ using System.Text;
 
 namespace Tessera
 {
+    /// <summary>Distance estimate of SvoQuery.FindPath.</summary>
+    public enum SvoHeuristic : byte
+    {
+        /// <summary>3D octile distance (default): fastest, paths slightly longer.</summary>
+        Octile = (byte)NativeMethods.TESS_SVO_HEURISTIC_OCTILE,
+        /// <summary>Straight-line distance: slower, paths slightly shorter.</summary>
+        Euclidean = (byte)NativeMethods.TESS_SVO_HEURISTIC_EUCLIDEAN,
+    }
+
     /// <summary>Result of SvoQuery.FindPath: points (start first, goal last), info and status.</summary>
     public struct SvoPath
     {
@@ -133,22 +142,42 @@ namespace Tessera
             SetHandle((IntPtr)raw);
         }
 
+        /// <summary>The default path options (weight 1.1, octile heuristic, no layer penalty, smoothing) with the given heuristic.</summary>
+        public static TessSvoPathOptions DefaultOptions(SvoHeuristic heuristic = SvoHeuristic.Octile)
+        {
+            TessSvoPathOptions o;
+            Status.Check(NativeMethods.tess_svo_path_options_default(&o));
+            o.heuristic = (byte)heuristic;
+            return o;
+        }
+
         /// <summary>Throws for bad points; an unreachable goal gives Status SUCCESS|NO_PATH and no points.</summary>
         public SvoPath FindPath(TessVec3 start, TessVec3 goal)
+        {
+            return Find(start, goal, null);
+        }
+
+        /// <summary>As FindPath(start, goal), with options (see DefaultOptions); throws for bad options.</summary>
+        public SvoPath FindPath(TessVec3 start, TessVec3 goal, TessSvoPathOptions options)
+        {
+            return Find(start, goal, &options);
+        }
+
+        private SvoPath Find(TessVec3 start, TessVec3 goal, TessSvoPathOptions* options)
         {
             SvoPath path = new SvoPath();
             uint n;
             TessSvoPathInfo info;
             fixed (TessVec3* b = buffer)
             {
-                path.Status = Status.Check(NativeMethods.tess_svo_query_find_path((TessSvoQuery*)Raw, start, goal, null, &info, b, (uint)buffer.Length, &n));
+                path.Status = Status.Check(NativeMethods.tess_svo_query_find_path((TessSvoQuery*)Raw, start, goal, options, &info, b, (uint)buffer.Length, &n));
             }
             if (n > buffer.Length)
             {
                 buffer = new TessVec3[n];
                 fixed (TessVec3* b = buffer)
                 {
-                    path.Status = Status.Check(NativeMethods.tess_svo_query_find_path((TessSvoQuery*)Raw, start, goal, null, &info, b, n, &n));
+                    path.Status = Status.Check(NativeMethods.tess_svo_query_find_path((TessSvoQuery*)Raw, start, goal, options, &info, b, n, &n));
                 }
             }
             path.Info = info;

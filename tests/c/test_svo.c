@@ -110,9 +110,18 @@ static void test_paths(const TessSvo *svo) {
     CHECK(info.length >= 7.0f);
 
     CHECK_STATUS(tess_svo_path_options_default(&opt), TESS_SUCCESS);
+    CHECK(opt.heuristic == TESS_SVO_HEURISTIC_OCTILE);
     opt.smooth = 0;
     CHECK_STATUS(tess_svo_query_find_path(q, start, goal, &opt, &info, pts, 128, &n), TESS_SUCCESS);
     for (i = 0; i + 1 < n; i++) CHECK(segment_hits(pts[i], pts[i + 1]) == 0);
+    opt.smooth = 1;
+    opt.heuristic = TESS_SVO_HEURISTIC_EUCLIDEAN;
+    CHECK_STATUS(tess_svo_query_find_path(q, start, goal, &opt, &info, pts, 128, &n), TESS_SUCCESS);
+    CHECK(info.found == 1);
+    for (i = 0; i + 1 < n; i++) CHECK(segment_hits(pts[i], pts[i + 1]) == 0);
+    opt.heuristic = 7;
+    CHECK_STATUS(tess_svo_query_find_path(q, start, goal, &opt, &info, pts, 128, &n), FAILED_WITH(TESS_INVALID_PARAM));
+    opt.heuristic = TESS_SVO_HEURISTIC_OCTILE;
 
     /* Unreachable (sealed room) and truncated results. */
     CHECK_STATUS(tess_svo_query_find_path(q, start, v3(11.5f, 11.5f, 11.5f), NULL, &info, pts, 128, &n),

@@ -41,6 +41,13 @@ int main() {
     CHECK(path.status == TESS_SUCCESS && path.info.found == 1 && path.points.size() >= 3);
     for (size_t i = 0; i + 1 < path.points.size(); i++) CHECK(!svo.raycast(path.points[i], path.points[i + 1]));
     CHECK(path.info.length >= 9.0f);
+    TessSvoPathOptions euclidean = tess::svo_path_options(tess::SvoHeuristic::Euclidean);
+    CHECK(euclidean.heuristic == TESS_SVO_HEURISTIC_EUCLIDEAN && euclidean.smooth == 1);
+    tess::SvoPath other = q.find_path({1.5f, 1.5f, 1.5f}, {10.5f, 1.5f, 1.5f}, &euclidean);
+    CHECK(other.info.found == 1);
+    for (size_t i = 0; i + 1 < other.points.size(); i++) CHECK(!svo.raycast(other.points[i], other.points[i + 1]));
+    euclidean.heuristic = 5;
+    CHECK(throws_detail([&] { q.find_path({1.5f, 1.5f, 1.5f}, {10.5f, 1.5f, 1.5f}, &euclidean); }, TESS_INVALID_PARAM));
     float t = 0;
     CHECK(svo.raycast({1.5f, 1.5f, 1.5f}, {10.5f, 1.5f, 1.5f}, &t));
     CHECK_NEAR(t, 4.5 / 9.0, 1e-4);

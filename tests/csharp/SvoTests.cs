@@ -43,6 +43,18 @@ namespace Tessera.Tests
                     if (svo.Raycast(path.Points[i], path.Points[i + 1], out t)) clear = false;
                 }
                 Check.True(clear, "segments clear");
+                var options = SvoQuery.DefaultOptions(SvoHeuristic.Euclidean);
+                Check.True(options.heuristic == (byte)SvoHeuristic.Euclidean && options.smooth == 1, "options");
+                var other = q.FindPath(V(1.5f, 1.5f, 1.5f), V(10.5f, 1.5f, 1.5f), options);
+                Check.True(other.Info.found == 1, "Euclidean heuristic path");
+                for (int i = 0; i + 1 < other.Points.Length; i++)
+                {
+                    float t;
+                    if (svo.Raycast(other.Points[i], other.Points[i + 1], out t)) clear = false;
+                }
+                Check.True(clear, "Euclidean segments clear");
+                options.heuristic = 5;
+                Check.Throws(() => q.FindPath(V(1.5f, 1.5f, 1.5f), V(10.5f, 1.5f, 1.5f), options), NativeMethods.TESS_INVALID_PARAM, "bad heuristic");
                 float hit;
                 Check.True(svo.Raycast(V(1.5f, 1.5f, 1.5f), V(10.5f, 1.5f, 1.5f), out hit), "wall hit");
                 Check.Near(hit, 4.5 / 9.0, 1e-4, "hit fraction");

@@ -14,6 +14,20 @@ inline void free_svo(const TessSvo *s) { tess_svo_free(s); }
 inline void free_svo_query(TessSvoQuery *q) { tess_svo_query_free(q); }
 }  // namespace detail
 
+/// Distance estimate of SvoQuery::find_path.
+enum class SvoHeuristic : uint8_t {
+    Octile = TESS_SVO_HEURISTIC_OCTILE,       ///< 3D octile distance (default): fastest, paths slightly longer
+    Euclidean = TESS_SVO_HEURISTIC_EUCLIDEAN  ///< straight-line distance: slower, paths slightly shorter
+};
+
+/// The default path options (tess_svo_path_options_default) with the given heuristic.
+inline TessSvoPathOptions svo_path_options(SvoHeuristic heuristic = SvoHeuristic::Octile) {
+    TessSvoPathOptions o{};
+    check(tess_svo_path_options_default(&o));
+    o.heuristic = static_cast<uint8_t>(heuristic);
+    return o;
+}
+
 /// Result of SvoQuery::find_path.
 struct SvoPath {
     std::vector<TessVec3> points;  ///< start first, goal last; empty without a path
@@ -109,7 +123,8 @@ public:
         check(tess_svo_query_new(svo.get(), max_nodes, &raw));
         owned_ = Owned<TessSvoQuery, detail::free_svo_query>(raw);
     }
-    /// Throws tess::Error for bad points (INVALID_PARAM, NOT_FOUND inside solid); an unreachable goal is not an error.
+    /// Throws tess::Error for bad points or options (INVALID_PARAM, NOT_FOUND inside solid); an unreachable goal is
+    /// not an error. `options`: NULL = defaults, or see svo_path_options().
     SvoPath find_path(const TessVec3 &start, const TessVec3 &goal, const TessSvoPathOptions *options = nullptr) {
         SvoPath path;
         uint32_t n = 0;
