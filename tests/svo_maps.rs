@@ -1,13 +1,14 @@
 //! Every scenario of the three Moving AI voxel maps: a path is found, every
 //! segment of the smoothed path is collision-free on the raw voxel grid (an
 //! independent supercover check), and the length ratio to the published
-//! 26-connected optimum is measured.
+//! 26-connected optimum is measured, with the default (octile) and the
+//! Euclidean heuristic.
 
 mod svo_support;
 
 use std::sync::Arc;
 use svo_support::{center, data_path, read_scenarios, Grid};
-use tessera::svo::{PathOptions, Svo, SvoQuery};
+use tessera::svo::{Heuristic, PathOptions, Svo, SvoQuery};
 
 struct Stats {
     mean: f64,
@@ -15,7 +16,7 @@ struct Stats {
     worst: usize,
 }
 
-fn run_map(name: &str) -> Stats {
+fn run_map(name: &str, opts: PathOptions) -> Stats {
     let text = std::fs::read_to_string(data_path(&format!("{name}.3dmap"))).unwrap();
     let grid = Grid::from_3dmap(&text);
     let svo = Arc::new(Svo::from_3dmap(&text).unwrap());
@@ -38,7 +39,7 @@ fn run_map(name: &str) -> Stats {
                     for (k, sc) in part.iter().enumerate() {
                         let i = c * chunk + k;
                         // Every published scenario has a path (its optimal length is finite).
-                        let info = q.find_path(center(sc.start), center(sc.goal), &PathOptions::default(), &mut pts).unwrap();
+                        let info = q.find_path(center(sc.start), center(sc.goal), &opts, &mut pts).unwrap();
                         assert!(info.found && !info.partial, "{name} #{i}: no path");
                         assert_eq!(pts[0], center(sc.start));
                         assert_eq!(*pts.last().unwrap(), center(sc.goal));
@@ -67,24 +68,30 @@ fn run_map(name: &str) -> Stats {
     let mean = results.iter().map(|r| r.1).sum::<f64>() / results.len() as f64;
     let (worst, max) = results.iter().fold((0, 0.0), |b, r| if r.1 > b.1 { *r } else { b });
     let min = results.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
-    println!("{name}: {} scenarios, length / optimal: mean {mean:.4}, max {max:.4} (#{worst}), min {min:.4}", results.len());
+    println!("{name} ({:?}): {} scenarios, length / optimal: mean {mean:.4}, max {max:.4} (#{worst}), min {min:.4}", opts.heuristic, results.len());
     Stats { mean, max, worst }
+}
+
+/// Runs every scenario of `name` with the default options and with the
+/// Euclidean heuristic; both must meet the quality goals.
+fn check_map(name: &str) {
+    for heuristic in [Heuristic::Octile, Heuristic::Euclidean] {
+        let s = run_map(name, PathOptions { heuristic, ..PathOptions::default() });
+        assert!(s.mean <= 1.02 && s.max <= 1.10, "{name} ({heuristic:?}): mean {} max {} (#{})", s.mean, s.max, s.worst);
+    }
 }
 
 #[test]
 fn simple_all_scenarios() {
-    let s = run_map("Simple");
-    assert!(s.mean <= 1.02 && s.max <= 1.10, "mean {} max {} (#{})", s.mean, s.max, s.worst);
+    check_map("Simple");
 }
 
 #[test]
 fn a1_all_scenarios() {
-    let s = run_map("A1");
-    assert!(s.mean <= 1.02 && s.max <= 1.10, "mean {} max {} (#{})", s.mean, s.max, s.worst);
+    check_map("A1");
 }
 
 #[test]
 fn da1_all_scenarios() {
-    let s = run_map("DA1");
-    assert!(s.mean <= 1.02 && s.max <= 1.10, "mean {} max {} (#{})", s.mean, s.max, s.worst);
+    check_map("DA1");
 }
