@@ -5,7 +5,9 @@
 //! second process, which re-runs this binary as the receiving side).
 //!
 //! - throughput: 1M messages of 64 bytes (override with TESS_BENCH_N), sender → receiver
-//!   process; the receiver checks every counter (zero loss, in order) and reports back.
+//!   process; the receiver takes them with `Router::recv_into` (header and payload copied into
+//!   its own buffers, as `tess_router_recv` does for C hosts), checks every counter (zero loss,
+//!   in order) and reports back.
 //!   Raw baselines: the same 64-byte records written through a 256 KiB buffer (the practical
 //!   limit) and with one write(2) per record.
 //!   TESS_BENCH_ROUTER_ONLY=1 runs only the router throughput once and prints msg/s (for
@@ -18,7 +20,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
-use tessera::router::{Config, Router, RouterError};
+use tessera::router::{Config, MessageInfo, Received, Router, RouterError};
 
 const MSG: usize = 64;
 const LAT_RATE: u64 = 10_000;
@@ -53,14 +55,19 @@ fn router_sink(sock: &str, n: u64, latency: bool) {
     println!("ready");
     let mut lat = Vec::with_capacity(if latency { n as usize } else { 0 });
     let mut next = 0u64;
+    // The copying receive a C host uses (`tess_router_recv`): header and payload into
+    // caller buffers, no allocation.
+    let mut info = MessageInfo::default();
+    let mut payload = [0u8; 256];
     let deadline = Instant::now() + Duration::from_secs(120);
     while next < n && Instant::now() < deadline {
         // Reads the clock only for latency: a clock read costs about as much as a raw record.
-        while let Some(m) = rx.recv(Duration::from_millis(100)).unwrap() {
-            let i = u64::from_le_bytes(m.payload[..8].try_into().unwrap());
+        while let Received::Message(len) = rx.recv_into(Duration::from_millis(100), &mut info, &mut payload).unwrap() {
+            assert_eq!(len, MSG);
+            let i = u64::from_le_bytes(payload[..8].try_into().unwrap());
             assert_eq!(i, next, "loss, duplicate or reordering");
             if latency {
-                lat.push(mono_ns() - u64::from_le_bytes(m.payload[8..16].try_into().unwrap()));
+                lat.push(mono_ns() - u64::from_le_bytes(payload[8..16].try_into().unwrap()));
             }
             next += 1;
             if next == n {

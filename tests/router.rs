@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-use tessera::router::{Config, Message, MessageKind, PeerState, Router, RouterError};
+use tessera::router::{Config, Message, MessageInfo, MessageKind, PeerState, Received, Router, RouterError};
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
@@ -550,4 +550,56 @@ fn anchor_changes_redirect_the_next_send() {
     assert_eq!(b.poll(), None);
     b.remove_anchor("a").unwrap();
     assert_eq!(b.send("a::npc::7", 1, 0, b"4"), Err(RouterError::NoRoute("a::npc::7".into())));
+}
+
+/// `poll_into` / `recv_into` hand out exactly what was sent (batched remote
+/// frames, single local and multicast messages alike), in order, and a
+/// payload that does not fit leaves its message first in the queue.
+#[test]
+fn copying_receive_hands_out_what_was_sent() {
+    let (a, b, _) = pair(Config::default());
+    // Oracle: the list of (source, destination, command, flags, kind, payload) as sent.
+    let mut sent: Vec<(String, String, u16, u8, MessageKind, Vec<u8>)> = Vec::new();
+    for i in 0..500u32 {
+        let payload: Vec<u8> = (0..(i % 97)).map(|k| (k * 7 + i) as u8).collect();
+        let dst = format!("a::npc::{}", i % 3);
+        b.send(&dst, i as u16, (i % 5) as u8, &payload).unwrap();
+        sent.push(("b".into(), dst, i as u16, (i % 5) as u8, MessageKind::Unicast, payload));
+    }
+    b.flush(Duration::from_secs(10)).unwrap();
+    b.multicast(&["a::m1", "a::m2"], 77, 1, b"multi").unwrap();
+    for d in ["a::m1", "a::m2"] {
+        sent.push(("b".into(), d.into(), 77, 1, MessageKind::Multicast, b"multi".to_vec()));
+    }
+    b.flush(Duration::from_secs(10)).unwrap();
+    a.send("a::self", 9, 2, b"local").unwrap();
+    sent.push(("a".into(), "a::self".into(), 9, 2, MessageKind::Unicast, b"local".to_vec()));
+
+    let mut info = MessageInfo::default();
+    let mut small = [0u8; 4];
+    let mut buf = [0u8; 128];
+    let mut got = Vec::new();
+    // Acknowledged means delivered: everything is queued already.
+    while got.len() < sent.len() {
+        let len = match a.poll_into(&mut info, &mut small) {
+            Received::Message(len) => {
+                buf[..len].copy_from_slice(&small[..len]);
+                len
+            }
+            Received::TooSmall(len) => {
+                // The message stayed first: the retry with room gets the same one.
+                let (dst, seq) = (info.destination().to_string(), info.seq);
+                assert_eq!(a.recv_into(Duration::from_secs(1), &mut info, &mut buf), Ok(Received::Message(len)));
+                assert_eq!((info.destination(), info.seq), (&dst[..], seq));
+                len
+            }
+            Received::Empty => panic!("only {} of {} messages queued", got.len(), sent.len()),
+        };
+        assert!(!info.relayed);
+        got.push((info.source().to_string(), info.destination().to_string(), info.command, info.flags, info.kind, buf[..len].to_vec()));
+    }
+    assert_eq!(got, sent);
+    assert_eq!(a.poll_into(&mut info, &mut buf), Received::Empty);
+    assert_eq!(a.recv_into(Duration::from_millis(20), &mut info, &mut buf), Ok(Received::Empty));
+    assert_eq!(a.pending(), 0);
 }

@@ -4,7 +4,7 @@ use super::buffer::{in_slice, in_str, out_ref, write_buffer};
 use super::error::{ffi_status, FfiError, FfiResult};
 use super::handle::{boxed_ref, new_boxed, opaque_handle, take_boxed};
 use super::status::*;
-use crate::router::{Config, Message, PeerState, Router, RouterError};
+use crate::router::{Config, PeerState, Router, RouterError, View};
 use core::ffi::c_char;
 use std::time::Duration;
 
@@ -168,17 +168,20 @@ unsafe fn write_text(text: &str, out: *mut c_char, cap: u32, out_len: *mut u32, 
     Ok(status)
 }
 
-fn copy_name(dst: &mut [u8], name: &str) {
+/// Copies a validated name and a NUL terminator (names fit: ids are at most
+/// 63 bytes, destinations 255).
+fn copy_name(dst: &mut [u8], name: &[u8]) {
     let n = name.len().min(dst.len() - 1);
-    dst[..n].copy_from_slice(&name.as_bytes()[..n]);
-    dst[n..].fill(0);
+    dst[..n].copy_from_slice(&name[..n]);
+    dst[n] = 0;
 }
 
-/// Fills the caller's header and payload buffer; puts the message back when
-/// the payload does not fit.
+/// Fills the caller's header and payload buffer straight from the input
+/// queue (no allocation); returns whether the message was taken (false
+/// when the payload does not fit: it stays queued).
 /// # Safety
 /// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
-unsafe fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> FfiResult {
+unsafe fn hand_out(m: &View<'_>, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> (bool, FfiResult) {
     info.seq = m.seq;
     info.command = m.command;
     info.flags = m.flags;
@@ -186,13 +189,37 @@ unsafe fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload
     info.relayed = u8::from(m.relayed);
     info.reserved = [0; 3];
     info.payload_len = m.payload.len() as u32;
-    copy_name(&mut info.source, &m.source);
-    copy_name(&mut info.destination, &m.destination);
-    let status = write_buffer(&m.payload, payload, cap, out_len, "payload")?;
-    if status & TESS_BUFFER_TOO_SMALL != 0 {
-        r.unread(m);
+    copy_name(&mut info.source, m.source);
+    copy_name(&mut info.destination, m.destination);
+    match write_buffer(m.payload, payload, cap, out_len, "payload") {
+        Ok(status) => (status & TESS_BUFFER_TOO_SMALL == 0, Ok(status)),
+        Err(e) => (false, Err(e)),
     }
-    Ok(status)
+}
+
+/// Takes the next message into the caller's buffers, waiting up to `wait`;
+/// `empty` is the status when none came.
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn take_message(
+    router: *const TessRouter,
+    wait: Option<Duration>,
+    empty: TessStatus,
+    info: *mut TessRouterMessage,
+    payload: *mut u8,
+    cap: u32,
+    out_len: *mut u32,
+) -> FfiResult {
+    let r = self::router(router)?;
+    let info = out_ref(info, "info")?;
+    let len = out_ref(out_len, "out_len")?;
+    match r.offer_next(wait, |m| hand_out(m, info, payload, cap, out_len)).map_err(router_error)? {
+        Some(status) => status,
+        None => {
+            *len = 0;
+            Ok(empty)
+        }
+    }
 }
 
 /// Writes the default settings.
@@ -436,18 +463,7 @@ pub unsafe extern "C" fn tess_router_adopt(router: *const TessRouter, target: *c
 /// Pointers must be NULL or valid; `payload` must hold `cap` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn tess_router_poll(router: *const TessRouter, info: *mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> TessStatus {
-    ffi_status!({
-        let r = self::router(router)?;
-        let info = out_ref(info, "info")?;
-        let len = out_ref(out_len, "out_len")?;
-        match r.poll() {
-            Some(m) => hand_out(r, m, info, payload, cap, out_len),
-            None => {
-                *len = 0;
-                Ok(TESS_SUCCESS | TESS_WOULD_BLOCK)
-            }
-        }
-    })
+    ffi_status!({ take_message(router, None, TESS_SUCCESS | TESS_WOULD_BLOCK, info, payload, cap, out_len) })
 }
 
 /// Takes the next message, waiting up to `timeout_ms` milliseconds.
@@ -458,16 +474,8 @@ pub unsafe extern "C" fn tess_router_poll(router: *const TessRouter, info: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn tess_router_recv(router: *const TessRouter, timeout_ms: u32, info: *mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> TessStatus {
     ffi_status!({
-        let r = self::router(router)?;
-        let info = out_ref(info, "info")?;
-        let len = out_ref(out_len, "out_len")?;
-        match r.recv(Duration::from_millis(u64::from(timeout_ms))).map_err(router_error)? {
-            Some(m) => hand_out(r, m, info, payload, cap, out_len),
-            None => {
-                *len = 0;
-                Ok(TESS_SUCCESS | TESS_TIMEOUT)
-            }
-        }
+        let wait = Duration::from_millis(u64::from(timeout_ms));
+        take_message(router, Some(wait), TESS_SUCCESS | TESS_TIMEOUT, info, payload, cap, out_len)
     })
 }
 

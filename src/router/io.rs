@@ -3,7 +3,8 @@
 
 use super::frame::{self, Header, Kind};
 use super::net::{Address, Listener, Stream};
-use super::{bump, counted, Batch, Cmd, Message, MessageKind, PeerState, Shared, Table};
+use super::inbox::Batch;
+use super::{bump, counted, Cmd, Message, MessageKind, PeerState, Shared, Table};
 use crossbeam::channel::{Receiver, RecvTimeoutError};
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
@@ -205,7 +206,7 @@ struct Receiving<'a> {
 
 impl<'a> Receiving<'a> {
     fn new(shared: &'a Shared, link: &'a super::LinkShared) -> Self {
-        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch { bytes: Vec::new(), frames: 0 }, received: 0 }
+        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch::empty(), received: 0 }
     }
 
     fn inbound(&mut self) -> &mut super::Inbound {
@@ -233,13 +234,14 @@ impl<'a> Receiving<'a> {
             self.batch.bytes = self.shared.batch_buffer();
         }
         self.batch.bytes.extend_from_slice(frame_bytes);
+        self.batch.end = self.batch.bytes.len();
         self.batch.frames += 1;
     }
 
     /// Delivers the batch and lets go of the table.
     fn flush(&mut self) {
         if self.batch.frames > 0 {
-            let batch = std::mem::replace(&mut self.batch, Batch { bytes: Vec::new(), frames: 0 });
+            let batch = std::mem::replace(&mut self.batch, Batch::empty());
             self.shared.deliver_batch(batch);
         }
         self.table = None;

@@ -59,6 +59,7 @@
 //! ```
 
 pub mod frame;
+mod inbox;
 mod io;
 pub mod net;
 #[cfg(test)]
@@ -66,6 +67,9 @@ mod tests;
 
 use crossbeam::channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use frame::{valid_name, MAX_ID_LEN, MAX_NAME_LEN};
+use inbox::{Batch, Cursor, Delivery};
+pub(crate) use inbox::View;
+pub use inbox::{MessageInfo, Received};
 use net::{Address, Listener, Stream};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -371,31 +375,6 @@ fn counted(flags: u16) -> bool {
     flags & (frame::FLAG_RELAYED | frame::FLAG_MARKER) == 0
 }
 
-/// What the local input queue carries.
-enum Delivery {
-    /// One message.
-    One(Message),
-    /// Validated unicast DATA frames for this process, not relayed, in
-    /// arrival order: a reader hands over a whole read at once, and the host
-    /// thread turns the frames into messages as it takes them.
-    Frames(Batch),
-}
-
-impl Delivery {
-    fn messages(&self) -> usize {
-        match self {
-            Delivery::One(_) => 1,
-            Delivery::Frames(b) => b.frames,
-        }
-    }
-}
-
-/// Encoded frames and how many there are.
-struct Batch {
-    bytes: Vec<u8>,
-    frames: usize,
-}
-
 enum Cmd {
     /// A link's outbox became non-empty.
     Flush(usize),
@@ -681,93 +660,6 @@ impl Shared {
                 bump(&self.stats.lost, 1);
                 self.log(format!("message from `{}` for `{}` dropped: no route", msg.source, msg.destination));
             }
-        }
-    }
-}
-
-/// The host side of the input queue: what was taken from the channel and
-/// not handed out yet.
-#[derive(Default)]
-struct Cursor {
-    /// A message put back by `unread`; comes first.
-    peeked: Option<Message>,
-    /// Deliveries taken from the channel, oldest first; the front one may be
-    /// a batch partly handed out (up to `at`).
-    taken: VecDeque<Delivery>,
-    /// Offset of the next frame in the front batch.
-    at: usize,
-    /// Frames of the front batch handed out.
-    done: usize,
-    /// Names of the last message made from a batch, shared while they repeat.
-    source: Option<Arc<str>>,
-    destination: Option<Arc<str>>,
-}
-
-impl Cursor {
-    /// Messages held here.
-    fn len(&self) -> usize {
-        usize::from(self.peeked.is_some()) + self.taken.iter().map(Delivery::messages).sum::<usize>() - self.done
-    }
-
-    /// Appends a delivery taken from the channel.
-    fn take(&mut self, d: Delivery, queued: &AtomicUsize) {
-        queued.fetch_sub(d.messages(), Ordering::AcqRel);
-        self.taken.push_back(d);
-    }
-
-    /// The next message: the put-back one, then what was taken, then the channel.
-    fn next(&mut self, inbox: &Receiver<Delivery>, shared: &Shared) -> Option<Message> {
-        if let Some(m) = self.peeked.take() {
-            return Some(m);
-        }
-        if self.taken.is_empty() {
-            let d = inbox.try_recv().ok()?;
-            self.take(d, &shared.queued);
-        }
-        match self.taken.front()? {
-            Delivery::One(_) => match self.taken.pop_front() {
-                Some(Delivery::One(m)) => Some(m),
-                _ => unreachable!("front is one message"),
-            },
-            Delivery::Frames(batch) => {
-                let (f, used) = frame::decode_validated(&batch.bytes[self.at..]);
-                let source = interned(&mut self.source, f.src);
-                let destination = interned(&mut self.destination, f.dst);
-                let msg = Message {
-                    command: f.header.command,
-                    flags: (f.header.flags >> 8) as u8,
-                    kind: MessageKind::Unicast,
-                    relayed: false,
-                    seq: f.header.msg_seq,
-                    source,
-                    destination,
-                    payload: Arc::from(f.payload),
-                    marker: false,
-                };
-                self.at += used;
-                self.done += 1;
-                if self.at == batch.bytes.len() {
-                    if let Some(Delivery::Frames(b)) = self.taken.pop_front() {
-                        shared.recycle_batch(b.bytes);
-                    }
-                    self.at = 0;
-                    self.done = 0;
-                }
-                Some(msg)
-            }
-        }
-    }
-}
-
-/// `name` as a shared string, reusing `last` when it is the same.
-fn interned(last: &mut Option<Arc<str>>, name: &[u8]) -> Arc<str> {
-    match last {
-        Some(s) if frame::same_name(s.as_bytes(), name) => s.clone(),
-        _ => {
-            // Frames in a batch were validated: names are printable ASCII.
-            let s: Arc<str> = Arc::from(std::str::from_utf8(name).expect("validated ASCII"));
-            *last = Some(s.clone());
-            s
         }
     }
 }
@@ -1189,7 +1081,8 @@ impl Router {
         Ok(())
     }
 
-    /// The next message, if any, without blocking.
+    /// The next message, if any, without blocking. Allocates the message's
+    /// payload; [`Router::poll_into`] copies into caller buffers instead.
     pub fn poll(&self) -> Option<Message> {
         self.cursor.lock().next(&self.inbox, &self.shared)
     }
@@ -1199,12 +1092,50 @@ impl Router {
         if let Some(m) = self.poll() {
             return Ok(Some(m));
         }
-        // Wait without the cursor lock, so other threads can still poll.
+        let Some(mut cursor) = self.wait_for_delivery(timeout)? else { return Ok(None) };
+        Ok(cursor.next(&self.inbox, &self.shared))
+    }
+
+    /// Copies the next message, if any, into `info` and `payload` without
+    /// blocking and without allocating. A payload longer than `payload`
+    /// gives [`Received::TooSmall`] with its length, and the message stays
+    /// first in the queue.
+    pub fn poll_into(&self, info: &mut MessageInfo, payload: &mut [u8]) -> Received {
+        self.offer_next(None, |v| inbox::copy_out(v, info, payload)).ok().flatten().unwrap_or(Received::Empty)
+    }
+
+    /// [`Router::poll_into`], waiting at most `timeout` for a message
+    /// ([`Received::Empty`] when none came).
+    pub fn recv_into(&self, timeout: Duration, info: &mut MessageInfo, payload: &mut [u8]) -> Result<Received, RouterError> {
+        Ok(self.offer_next(Some(timeout), |v| inbox::copy_out(v, info, payload))?.unwrap_or(Received::Empty))
+    }
+
+    /// Shows the first message of the queue to `offer`, waiting up to
+    /// `wait` for one (`None`: not at all); `offer` says whether it took it,
+    /// and a message not taken stays first. `Ok(None)` when none came.
+    pub(crate) fn offer_next<T>(&self, wait: Option<Duration>, offer: impl FnOnce(&inbox::View<'_>) -> (bool, T)) -> Result<Option<T>, RouterError> {
+        let mut cursor = self.cursor.lock();
+        if !cursor.fill(&self.inbox, &self.shared.queued) {
+            drop(cursor);
+            let Some(timeout) = wait else { return Ok(None) };
+            let Some(waited) = self.wait_for_delivery(timeout)? else { return Ok(None) };
+            cursor = waited;
+        }
+        let (taken, out) = offer(&cursor.front().expect("a message at hand"));
+        if taken {
+            cursor.advance(&self.shared);
+        }
+        Ok(Some(out))
+    }
+
+    /// Waits for the next delivery without the cursor lock (so other threads
+    /// can still poll), then takes it under the lock; `None` on timeout.
+    fn wait_for_delivery(&self, timeout: Duration) -> Result<Option<parking_lot::MutexGuard<'_, Cursor>>, RouterError> {
         match self.inbox.recv_timeout(timeout) {
             Ok(d) => {
                 let mut cursor = self.cursor.lock();
                 cursor.take(d, &self.shared.queued);
-                Ok(cursor.next(&self.inbox, &self.shared))
+                Ok(Some(cursor))
             }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(RouterError::WrongState("router shut down".into())),
