@@ -603,3 +603,68 @@ fn copying_receive_hands_out_what_was_sent() {
     assert_eq!(a.recv_into(Duration::from_millis(20), &mut info, &mut buf), Ok(Received::Empty));
     assert_eq!(a.pending(), 0);
 }
+
+/// Sending threads reuse their cached route to a link without taking the
+/// table lock; an `adopt` made while they send (the route turns local, a
+/// marker goes out on the link) must still keep every thread's messages in
+/// order and lose none. Several rounds, each migrating another entity from
+/// `a` to the sending process `b` in the middle of the stream.
+#[test]
+fn adopt_while_other_threads_send_keeps_each_threads_order() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    const THREADS: u64 = 3;
+    const EACH: u64 = 4_000;
+    let (a, b, _) = pair(Config::default());
+    let b = Arc::new(b);
+    for round in 0..4 {
+        let target: Arc<str> = Arc::from(format!("a::npc{round}"));
+        let adopted = Arc::new(AtomicBool::new(false));
+        let senders: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (b, target, adopted) = (b.clone(), target.clone(), adopted.clone());
+                std::thread::spawn(move || {
+                    let mut payload = [0u8; 16];
+                    payload[8..].copy_from_slice(&t.to_le_bytes());
+                    let mut i = 0;
+                    // Keep sending until the adopt happened in the middle of the stream.
+                    while i < EACH || !adopted.load(Ordering::Acquire) {
+                        payload[..8].copy_from_slice(&i.to_le_bytes());
+                        match b.send(&target, 1, 0, &payload) {
+                            Ok(()) => i += 1,
+                            Err(RouterError::Full) => std::thread::yield_now(),
+                            Err(e) => panic!("{e}"),
+                        }
+                        if i % 64 == t {
+                            std::thread::sleep(Duration::from_micros(50));
+                        }
+                    }
+                    i
+                })
+            })
+            .collect();
+        wait_for("messages at the old home", Duration::from_secs(10), || a.pending() > 300);
+        a.begin_migration(&target).unwrap();
+        a.end_migration(&target, "b").unwrap();
+        b.adopt(&target).unwrap();
+        adopted.store(true, Ordering::Release);
+        let sent: Vec<u64> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+        // Nothing was taken at `a`: every message reaches `b`, each thread's in order.
+        let mut next = vec![0u64; THREADS as usize];
+        for _ in 0..sent.iter().sum::<u64>() {
+            let m = recv(&b);
+            assert_eq!(&*m.destination, &*target);
+            let t = u64::from_le_bytes(m.payload[8..16].try_into().unwrap()) as usize;
+            assert_eq!(counter(&m), next[t], "round {round}, thread {t}: out of order, lost or duplicated");
+            next[t] += 1;
+            if next[t] == sent[t] {
+                // Sent after the thread saw the adopt: its cached route is not used anymore.
+                assert!(!m.relayed, "round {round}, thread {t}: the last message went through the old home");
+            }
+        }
+        assert_eq!(next, sent);
+        assert!(b.recv(Duration::from_millis(50)).unwrap().is_none(), "nothing extra arrives");
+        assert!(a.poll().is_none());
+    }
+    assert_eq!(a.stats().lost + b.stats().lost, 0);
+}

@@ -500,7 +500,11 @@ pub(super) fn core_loop(shared: Arc<Shared>, rx: Receiver<Cmd>) {
         core.timers();
     }
     for l in &core.links {
-        l.shared.outbox.lock().lent = None;
+        let mut outbox = l.shared.outbox.lock();
+        outbox.lent = None;
+        // Sending threads may keep the link record in their route caches: not its buffer.
+        outbox.bytes = Vec::new();
+        drop(outbox);
         if let Some(c) = &l.conn {
             c.stream.shutdown();
         }

@@ -290,23 +290,17 @@ mod anchors {
     use super::Route;
     use std::collections::HashMap;
 
-    /// Prefix → route, with a generation that changes on every change, so a
-    /// route looked up earlier can be reused while the generation holds.
+    /// Prefix → route.
     #[derive(Default)]
     pub(super) struct Anchors {
         map: HashMap<Box<str>, Route>,
-        generation: u64,
     }
 
     impl Anchors {
         pub(super) fn get(&self, prefix: &str) -> Option<Route> {
             self.map.get(prefix).copied()
         }
-        pub(super) fn generation(&self) -> u64 {
-            self.generation
-        }
         pub(super) fn insert(&mut self, prefix: &str, route: Route) {
-            self.generation += 1;
             self.map.insert(Box::from(prefix), route);
         }
         pub(super) fn insert_if_absent(&mut self, prefix: &str, route: Route) {
@@ -315,7 +309,6 @@ mod anchors {
             }
         }
         pub(super) fn remove(&mut self, prefix: &str) -> Option<Route> {
-            self.generation += 1;
             self.map.remove(prefix)
         }
     }
@@ -332,10 +325,24 @@ mod anchors {
 }
 use anchors::Anchors;
 
+/// The last destination a thread sent to and its route, valid for one
+/// router (`instance`) while its table generation is `generation`.
+struct LastRoute {
+    instance: u64,
+    generation: u64,
+    destination: String,
+    route: Option<Route>,
+    /// The link, when messages for `destination` go to it (the route is a
+    /// link and the destination is not migrating): later sends to it take
+    /// no table lock. Keeps only the small link record alive after its
+    /// router is gone (the I/O thread empties the outbox when it stops).
+    link: Option<Arc<LinkShared>>,
+}
+
 thread_local! {
-    /// The last destination this thread resolved and its route, tagged with
-    /// the router (its session) and the anchor generation it is valid for.
-    static LAST_ROUTE: std::cell::RefCell<(u64, u64, String, Option<Route>)> = const { std::cell::RefCell::new((0, 0, String::new(), None)) };
+    static LAST_ROUTE: std::cell::RefCell<LastRoute> = const {
+        std::cell::RefCell::new(LastRoute { instance: 0, generation: 0, destination: String::new(), route: None, link: None })
+    };
 }
 
 struct Table {
@@ -392,6 +399,12 @@ struct Shared {
     config: Config,
     // Padded: read-locked per message, it must not share a cache line with counters other threads write.
     table: crossbeam::utils::CachePadded<RwLock<Table>>,
+    /// Changes with every change of `table`, under its write lock and before
+    /// anything else the writer does. Read per message by sending threads.
+    generation: crossbeam::utils::CachePadded<AtomicU64>,
+    /// Tells this router apart from every other one in the process (for the
+    /// threads' route caches).
+    instance: u64,
     holds: Mutex<Holds>,
     inbox: Sender<Delivery>,
     /// Messages in `inbox` (batches count their frames).
@@ -451,20 +464,80 @@ impl Shared {
         }
     }
 
-    /// [`Shared::resolve`] through this thread's cache of its last answer.
-    fn resolve_cached(&self, table: &Table, dest: &str) -> Option<Route> {
+    /// The routing table for writing. The generation changes first: a
+    /// sending thread that finds it unchanged under an outbox lock (see
+    /// [`Shared::send_on_cached_link`]) has queued its frame before anything
+    /// this writer queues on that link.
+    fn write_table(&self) -> parking_lot::RwLockWriteGuard<'_, Table> {
+        let table = self.table.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        table
+    }
+
+    /// [`Shared::resolve`] through this thread's cache of its last answer;
+    /// caches the link too when `dest` goes to one and is not migrating.
+    fn resolve_cached(&self, table: &Table, dest: &str, migrating: bool) -> Option<Route> {
+        // Stable while the read lock is held: writers change it under the write lock.
+        let generation = self.generation.load(Ordering::Acquire);
         LAST_ROUTE.with(|last| {
             let mut last = last.borrow_mut();
-            let (router, generation, name, route) = &mut *last;
-            if *router == self.session && *generation == table.anchors.generation() && frame::same_name(name.as_bytes(), dest.as_bytes()) {
-                return *route;
+            if last.instance == self.instance && last.generation == generation && frame::same_name(last.destination.as_bytes(), dest.as_bytes()) {
+                return last.route;
             }
-            *route = Self::resolve(table, dest);
-            (*router, *generation) = (self.session, table.anchors.generation());
-            name.clear();
-            name.push_str(dest);
-            *route
+            let route = Self::resolve(table, dest);
+            let link = match route {
+                Some(Route::Link(i)) if !migrating => Some(table.links[i].clone()),
+                _ => None,
+            };
+            *last = LastRoute { instance: self.instance, generation, destination: std::mem::take(&mut last.destination), route, link };
+            last.destination.clear();
+            last.destination.push_str(dest);
+            route
         })
+    }
+
+    /// Sends on the link this thread cached for `dest`, without the table
+    /// lock, when the table has not changed since (checked under the outbox
+    /// lock, so a concurrent writer either comes after this frame on the
+    /// link or makes this return `None`: then nothing was queued and the
+    /// caller takes the locked path). `None` too when nothing usable is
+    /// cached or the link is gone (the locked path reports it).
+    fn send_on_cached_link<'a>(&self, dest: &str, make: impl FnOnce(u64) -> OutFrame<'a>) -> Option<Result<(), RouterError>> {
+        LAST_ROUTE.with(|last| {
+            let last = last.borrow();
+            if last.instance != self.instance || !frame::same_name(last.destination.as_bytes(), dest.as_bytes()) {
+                return None;
+            }
+            let (Some(link), Some(Route::Link(i))) = (&last.link, last.route) else { return None };
+            if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
+                return None;
+            }
+            if let Err(e) = self.reserve(1) {
+                return Some(Err(e));
+            }
+            let msg_seq = self.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+            if self.enqueue_while(link, i, make(msg_seq), Some(last.generation)) {
+                Some(Ok(()))
+            } else {
+                self.unreserve(1);
+                None
+            }
+        })
+    }
+
+    /// Takes room for `n` own messages in the send queue.
+    fn reserve(&self, n: usize) -> Result<(), RouterError> {
+        let cap = self.config.send_queue;
+        let before = self.in_flight.fetch_add(n, Ordering::AcqRel);
+        if before + n > cap {
+            self.unreserve(n);
+            return Err(RouterError::Full);
+        }
+        Ok(())
+    }
+
+    fn unreserve(&self, n: usize) {
+        self.in_flight.fetch_sub(n, Ordering::AcqRel);
     }
 
     /// The link to `peer`, created (with an anchor `peer`) when new.
@@ -472,7 +545,7 @@ impl Shared {
         if let Some(&i) = self.table.read().by_peer.get(peer) {
             return i;
         }
-        let mut t = self.table.write();
+        let mut t = self.write_table();
         if let Some(&i) = t.by_peer.get(peer) {
             return i;
         }
@@ -529,17 +602,26 @@ impl Shared {
     /// the outbox until the I/O thread moves it to its unacknowledged frames.
     /// For a gone peer the frame is dropped and counted lost.
     fn enqueue(&self, link: &LinkShared, i: usize, out: OutFrame<'_>) {
+        self.enqueue_while(link, i, out, None);
+    }
+
+    /// [`Shared::enqueue`], when `generation` is given only while the table
+    /// generation still is that; false (nothing queued) when it changed.
+    fn enqueue_while(&self, link: &LinkShared, i: usize, out: OutFrame<'_>, generation: Option<u64>) -> bool {
         let mut outbox = link.outbox.lock();
+        if generation.is_some_and(|g| self.generation.load(Ordering::Acquire) != g) {
+            return false;
+        }
         // Checked under the outbox lock: the I/O thread marks a link gone
         // before it empties the outbox under the same lock.
         if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
             drop(outbox);
             if counted(out.flags) {
-                self.in_flight.fetch_sub(1, Ordering::AcqRel);
+                self.unreserve(1);
             }
             bump(&self.stats.lost, 1);
             self.log(format!("message for `{}` dropped: peer gone", link.peer));
-            return;
+            return true;
         }
         let from = outbox.bytes.len();
         let nothing_pending = outbox.written == from;
@@ -552,6 +634,7 @@ impl Shared {
             drop(outbox);
             let _ = self.core.send(Cmd::Flush(i));
         }
+        true
     }
 
     /// Writes the last frame of `outbox` (from byte `from` on) on the lent
@@ -613,7 +696,7 @@ impl Shared {
         match Self::resolve(&table, dest) {
             Some(Route::Local) if table.draining.contains(dest) => {
                 drop(table);
-                let mut t = self.table.write();
+                let mut t = self.write_table();
                 if t.draining.remove(dest) {
                     let waiting = self.holds.lock().draining.remove(dest).unwrap_or_default();
                     for m in waiting {
@@ -726,6 +809,11 @@ impl Router {
             id: Arc::from(id),
             session: new_session(),
             config,
+            generation: crossbeam::utils::CachePadded::new(AtomicU64::new(0)),
+            instance: {
+                static INSTANCES: AtomicU64 = AtomicU64::new(1);
+                INSTANCES.fetch_add(1, Ordering::Relaxed)
+            },
             table: crossbeam::utils::CachePadded::new(RwLock::new(Table {
                 anchors,
                 links: Vec::new(),
@@ -803,7 +891,7 @@ impl Router {
     /// process when `peer` is the own id. Replaces an existing anchor.
     pub fn add_anchor(&self, prefix: &str, peer: &str) -> Result<(), RouterError> {
         check_name(prefix, "anchor prefix")?;
-        let mut t = self.shared.table.write();
+        let mut t = self.shared.write_table();
         let route = if peer == &*self.shared.id {
             Route::Local
         } else {
@@ -818,23 +906,13 @@ impl Router {
         if prefix == &*self.shared.id {
             return Err(RouterError::Invalid("the own server id's anchor cannot be removed".into()));
         }
-        self.shared.table.write().anchors.remove(prefix).map(|_| ()).ok_or_else(|| RouterError::NotFound(prefix.to_string()))
+        self.shared.write_table().anchors.remove(prefix).map(|_| ()).ok_or_else(|| RouterError::NotFound(prefix.to_string()))
     }
 
     fn check_payload(&self, payload: &[u8]) -> Result<(), RouterError> {
         let max = self.shared.config.max_payload;
         if payload.len() > max {
             return Err(RouterError::PayloadTooLarge { len: payload.len(), max });
-        }
-        Ok(())
-    }
-
-    fn reserve(&self, n: usize) -> Result<(), RouterError> {
-        let cap = self.shared.config.send_queue;
-        let before = self.shared.in_flight.fetch_add(n, Ordering::AcqRel);
-        if before + n > cap {
-            self.shared.in_flight.fetch_sub(n, Ordering::AcqRel);
-            return Err(RouterError::Full);
         }
         Ok(())
     }
@@ -870,9 +948,13 @@ impl Router {
         check_name(destination, "destination")?;
         self.check_payload(payload)?;
         let shared = &self.shared;
+        let data_frame = |msg_seq| OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
+        if let Some(sent) = shared.send_on_cached_link(destination, data_frame) {
+            return sent;
+        }
         let table = shared.table.read();
         let migrating = !table.migrating.is_empty() && table.migrating.contains(destination);
-        let route = shared.resolve_cached(&table, destination);
+        let route = shared.resolve_cached(&table, destination, migrating);
         match (migrating, route) {
             (true, _) | (false, Some(Route::Local)) => {
                 let msg = self.message(command, flags, MessageKind::Unicast, Arc::from(destination), Arc::from(payload));
@@ -887,10 +969,9 @@ impl Router {
             }
             (false, Some(Route::Link(i))) => {
                 Self::link_usable(&table, i)?;
-                self.reserve(1)?;
+                shared.reserve(1)?;
                 let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
-                let out = OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
-                shared.enqueue(&table.links[i], i, out);
+                shared.enqueue(&table.links[i], i, data_frame(msg_seq));
                 Ok(())
             }
             (false, None) => Err(RouterError::NoRoute(destination.to_string())),
@@ -929,7 +1010,7 @@ impl Router {
                 }
             }
         }
-        self.reserve(groups.len())?;
+        shared.reserve(groups.len())?;
         let payload: Arc<[u8]> = Arc::from(payload);
         let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
         for (d, (migrating, r)) in destinations.iter().zip(&routes) {
@@ -956,7 +1037,7 @@ impl Router {
     /// Joins the broadcast group `group` (this process receives its broadcasts).
     pub fn join(&self, group: &str) -> Result<(), RouterError> {
         check_name(group, "group")?;
-        if !self.shared.table.write().groups.insert(Box::from(group)) {
+        if !self.shared.write_table().groups.insert(Box::from(group)) {
             return Err(RouterError::AlreadyExists(group.to_string()));
         }
         Ok(())
@@ -965,7 +1046,7 @@ impl Router {
     /// Leaves the broadcast group `group`.
     pub fn leave(&self, group: &str) -> Result<(), RouterError> {
         check_name(group, "group")?;
-        if !self.shared.table.write().groups.remove(group) {
+        if !self.shared.write_table().groups.remove(group) {
             return Err(RouterError::NotFound(group.to_string()));
         }
         Ok(())
@@ -981,7 +1062,7 @@ impl Router {
         let table = shared.table.read();
         let links: Vec<usize> =
             (0..table.links.len()).filter(|&i| table.links[i].state.load(Ordering::Acquire) != PeerState::Gone as u8).collect();
-        self.reserve(links.len())?;
+        shared.reserve(links.len())?;
         let payload: Arc<[u8]> = Arc::from(payload);
         let dst: Arc<str> = Arc::from(group);
         let msg = self.message(command, flags, MessageKind::Broadcast, dst.clone(), payload.clone());
@@ -1002,7 +1083,7 @@ impl Router {
     pub fn begin_migration(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         if Shared::resolve(&t, target) != Some(Route::Local) {
             return Err(RouterError::WrongState(format!("target `{target}` does not live in this process")));
         }
@@ -1037,7 +1118,7 @@ impl Router {
     pub fn end_migration(&self, target: &str, new_home: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         if !t.migrating.contains(target) {
             return Err(RouterError::WrongState(format!("target `{target}` is not migrating")));
         }
@@ -1064,7 +1145,7 @@ impl Router {
     pub fn adopt(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         let before = Shared::resolve(&t, target);
         t.migrating.remove(target);
         t.anchors.insert(target, Route::Local);
