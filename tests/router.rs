@@ -627,11 +627,16 @@ fn adopt_while_other_threads_send_keeps_each_threads_order() {
                     let mut payload = [0u8; 16];
                     payload[8..].copy_from_slice(&t.to_le_bytes());
                     let mut i = 0;
-                    // Keep sending until the adopt happened in the middle of the stream.
-                    while i < EACH || !adopted.load(Ordering::Acquire) {
+                    // Keep sending until at least one message went after the adopt.
+                    let mut sent_after_adopt = false;
+                    while i < EACH || !sent_after_adopt {
+                        let adopted_before = adopted.load(Ordering::Acquire);
                         payload[..8].copy_from_slice(&i.to_le_bytes());
                         match b.send(&target, 1, 0, &payload) {
-                            Ok(()) => i += 1,
+                            Ok(()) => {
+                                i += 1;
+                                sent_after_adopt = adopted_before;
+                            }
                             Err(RouterError::Full) => std::thread::yield_now(),
                             Err(e) => panic!("{e}"),
                         }
