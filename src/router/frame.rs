@@ -100,8 +100,35 @@ fn err<T>(text: impl Into<String>) -> Result<T, FrameError> {
 }
 
 /// True when `name` is 1..=`max` bytes of printable ASCII other than space.
+/// Checks eight bytes at a time: it runs for every name of every frame.
 pub fn valid_name(name: &[u8], max: usize) -> bool {
-    !name.is_empty() && name.len() <= max && name.iter().all(|b| (0x21..=0x7E).contains(b))
+    if name.is_empty() || name.len() > max {
+        return false;
+    }
+    let mut words = name.chunks_exact(8);
+    let mut outside = 0;
+    for w in &mut words {
+        outside |= outside_printable(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+    }
+    // The last bytes, padded with a printable byte.
+    let mut last = [b'!'; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    outside |= outside_printable(u64::from_le_bytes(last));
+    outside == 0
+}
+
+/// Non-zero when a byte of `w` is outside 0x21..=0x7E. Per byte `b`: the
+/// subtraction sets the top bit of `b - 0x21` when `b < 0x21` (ANDed with
+/// `!b` so bytes >= 0x80 do not count twice); the addition sets it in
+/// `b + 1` when `b > 0x7E`, and `| w` when `b >= 0x80`. A borrow or carry
+/// that crosses into the next byte only starts at a byte that is already
+/// flagged, so the result is zero exactly when every byte is in range.
+fn outside_printable(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let below = w.wrapping_sub(ONES * 0x21) & !w & TOP;
+    let above = (w.wrapping_add(ONES) | w) & TOP;
+    below | above
 }
 
 /// `a == b` for short names, compared eight bytes at a time inline: on the
@@ -321,6 +348,28 @@ mod tests {
         assert_eq!((again, again_used, encoded_len(&buf), encoded_link_seq(&buf), encoded_flags(&buf)), (f, used, used, 5, 0x0300));
         let (ack, used2) = decode(&buf[used..], 16).unwrap().unwrap();
         assert_eq!((ack.header.kind, ack.header.link_seq, used + used2), (Kind::Ack, 4, buf.len()));
+    }
+
+    #[test]
+    fn valid_name_agrees_with_a_byte_by_byte_check() {
+        let oracle = |name: &[u8], max: usize| !name.is_empty() && name.len() <= max && name.iter().all(|&b| b > b' ' && b < 0x7F);
+        // Every byte value at every position of names of 1..=20 bytes.
+        for len in 1..=20 {
+            for at in 0..len {
+                for v in 0..=255u8 {
+                    let mut name = vec![b'a'; len];
+                    name[at] = v;
+                    assert_eq!(valid_name(&name, 255), oracle(&name, 255), "{name:?}");
+                }
+            }
+        }
+        let mut rng = crate::random::Rng::new(3);
+        for _ in 0..20_000 {
+            let len = rng.below(40) as usize;
+            // Mostly printable bytes, with the edges of the range and high bytes mixed in.
+            let name: Vec<u8> = (0..len).map(|_| [0x20, 0x21, 0x7E, 0x7F, 0x80, 0xFF, 0x00, 0x41 + rng.below(26) as u8][rng.below(8) as usize]).collect();
+            assert_eq!(valid_name(&name, 30), oracle(&name, 30), "{name:?}");
+        }
     }
 
     #[test]

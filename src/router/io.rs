@@ -67,23 +67,15 @@ struct Chunk {
     bytes: Vec<u8>,
     /// Offset of the first frame not acknowledged.
     start: usize,
-    /// Frames from `start` on.
+    /// Frames from `start` on, with consecutive link sequences.
     frames: u64,
+    /// Those of them that count toward `send_queue`.
+    counted: u64,
 }
 
 impl Chunk {
     fn unacked(&self) -> &[u8] {
         &self.bytes[self.start..]
-    }
-}
-
-/// Calls `f` with each encoded frame of `bytes`.
-fn each_frame(bytes: &[u8], mut f: impl FnMut(&[u8])) {
-    let mut at = 0;
-    while at < bytes.len() {
-        let len = frame::encoded_len(&bytes[at..]);
-        f(&bytes[at..at + len]);
-        at += len;
     }
 }
 
@@ -98,12 +90,6 @@ fn renumber(bytes: &mut [u8], next: &mut u64) {
     }
 }
 
-/// Frames in `bytes` that count toward `send_queue`.
-fn counted_frames(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    each_frame(bytes, |f| n += usize::from(counted(frame::encoded_flags(f))));
-    n
-}
 
 struct Core {
     shared: Arc<Shared>,
@@ -185,11 +171,13 @@ fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<u
     }
 }
 
-/// Frames of one read on their way to the input queue. Plain unicast
-/// frames for this process are copied into one batch, delivered as a whole;
-/// anything else is dispatched one by one, after the batch so far. Dropping
-/// it delivers what is batched, so every exit path hands over the frames
-/// whose sequence numbers were taken.
+/// Frames of one read on their way to the input queue. Consecutive plain
+/// unicast frames for this process form a *run* in the read buffer; when a
+/// read delivers a single run, the read buffer itself goes to the input
+/// queue (the reader continues in another buffer), otherwise runs are
+/// copied into one batch. Anything else is dispatched one by one, after the
+/// frames before it. [`Receiving::finish`] must end every read, also a
+/// failing one: it hands over the frames whose sequence numbers were taken.
 struct Receiving<'a> {
     shared: &'a Shared,
     link: &'a super::LinkShared,
@@ -199,6 +187,11 @@ struct Receiving<'a> {
     table: Option<parking_lot::RwLockReadGuard<'a, Table>>,
     /// A destination known to be plain local under `table`.
     local: Vec<u8>,
+    /// The current run: frames in the read buffer from `run_at` to `run_end`.
+    run_at: usize,
+    run_end: usize,
+    run_frames: usize,
+    /// Runs copied out of the read buffer and not delivered yet.
     batch: Batch,
     /// Frames accepted, added to the statistics once per read.
     received: u64,
@@ -206,7 +199,18 @@ struct Receiving<'a> {
 
 impl<'a> Receiving<'a> {
     fn new(shared: &'a Shared, link: &'a super::LinkShared) -> Self {
-        Receiving { shared, link, inbound: None, table: None, local: Vec::new(), batch: Batch::empty(), received: 0 }
+        Receiving {
+            shared,
+            link,
+            inbound: None,
+            table: None,
+            local: Vec::new(),
+            run_at: 0,
+            run_end: 0,
+            run_frames: 0,
+            batch: Batch::empty(),
+            received: 0,
+        }
     }
 
     fn inbound(&mut self) -> &mut super::Inbound {
@@ -229,17 +233,41 @@ impl<'a> Receiving<'a> {
         plain
     }
 
-    fn push(&mut self, frame_bytes: &[u8]) {
-        if self.batch.bytes.capacity() == 0 {
-            self.batch.bytes = self.shared.batch_buffer();
+    /// Adds the plain frame at `buf[at..at + len]`.
+    fn push(&mut self, buf: &[u8], at: usize, len: usize) {
+        if self.run_frames > 0 && self.run_end != at {
+            self.copy_run(buf);
         }
-        self.batch.bytes.extend_from_slice(frame_bytes);
-        self.batch.end = self.batch.bytes.len();
-        self.batch.frames += 1;
+        if self.run_frames == 0 {
+            self.run_at = at;
+        }
+        self.run_end = at + len;
+        self.run_frames += 1;
     }
 
-    /// Delivers the batch and lets go of the table.
-    fn flush(&mut self) {
+    /// Copies the current run into the batch.
+    fn copy_run(&mut self, buf: &[u8]) {
+        if self.run_frames == 0 {
+            return;
+        }
+        if self.batch.frames == 0 {
+            self.batch = Batch { bytes: self.shared.batch_buffer(0), at: 0, end: 0, frames: 0 };
+        }
+        let b = &mut self.batch;
+        let run = &buf[self.run_at..self.run_end];
+        if b.bytes.len() < b.end + run.len() {
+            b.bytes.resize(b.end + run.len(), 0);
+        }
+        b.bytes[b.end..b.end + run.len()].copy_from_slice(run);
+        b.end += run.len();
+        b.frames += self.run_frames;
+        self.run_frames = 0;
+    }
+
+    /// Delivers every frame so far and lets go of the table (before a frame
+    /// that is dispatched on its own: that takes the table lock itself).
+    fn flush(&mut self, buf: &[u8]) {
+        self.copy_run(buf);
         if self.batch.frames > 0 {
             let batch = std::mem::replace(&mut self.batch, Batch::empty());
             self.shared.deliver_batch(batch);
@@ -247,19 +275,30 @@ impl<'a> Receiving<'a> {
         self.table = None;
         self.local.clear();
     }
-}
 
-impl Drop for Receiving<'_> {
-    fn drop(&mut self) {
+    /// Ends a read: delivers what it batched and lets go of the locks. A
+    /// lone run goes as the read buffer itself; then `buf` is replaced by a
+    /// buffer holding the bytes not parsed yet (`buf[*start..*end]`).
+    fn finish(mut self, buf: &mut Vec<u8>, start: &mut usize, end: &mut usize) {
+        if self.run_frames > 0 && self.batch.frames == 0 {
+            let mut next = self.shared.batch_buffer(buf.len());
+            let rest = *end - *start;
+            next[..rest].copy_from_slice(&buf[*start..*end]);
+            let full = std::mem::replace(buf, next);
+            let batch = Batch { bytes: full, at: self.run_at, end: self.run_end, frames: self.run_frames };
+            self.shared.deliver_batch(batch);
+            (*start, *end) = (0, rest);
+        } else {
+            self.flush(buf);
+        }
         bump(&self.shared.stats.frames_received, self.received);
-        self.flush();
     }
 }
 
 /// Returns (link, reason, malformed).
 fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Option<usize>) -> (Option<usize>, String, bool) {
     let max_payload = shared.config.max_payload;
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = shared.batch_buffer(0);
     let (mut start, mut end) = (0usize, 0usize);
     let mut link: Option<usize> = dialed;
     let mut link_shared: Option<Arc<super::LinkShared>> = None;
@@ -356,50 +395,16 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
         let mut rx = Receiving::new(shared, &ls);
         let mut delivered_to: Option<u64> = None;
         let mut acked: Option<u64> = None;
-        loop {
-            let (f, used) = match frame::decode(&buf[start..end], max_payload) {
-                Ok(Some(x)) => x,
-                Ok(None) => {
-                    // Grow for a large frame that does not fit the buffer.
-                    if start == 0 && end == buf.len() {
-                        let need = frame::encoded_len(&buf);
-                        buf.resize(need.max(buf.len() * 2), 0);
-                    }
-                    break;
-                }
-                Err(e) => return (link, format!("malformed frame: {e}"), true),
-            };
-            let bytes = &buf[start..start + used];
-            start += used;
-            match f.header.kind {
-                Kind::Hello => return (link, "second HELLO on a connection".into(), true),
-                Kind::Ack => acked = acked.max(Some(f.header.link_seq)),
-                Kind::Data | Kind::Multi | Kind::Broadcast => {
-                    let inbound = rx.inbound();
-                    let seq = f.header.link_seq;
-                    if seq <= inbound.seq {
-                        delivered_to = Some(inbound.seq);
-                        bump(&shared.stats.duplicates_dropped, 1);
-                        continue;
-                    }
-                    if seq != inbound.seq + 1 {
-                        return (link, format!("link sequence gap: expected {}, got {seq}", inbound.seq + 1), true);
-                    }
-                    inbound.seq = seq;
-                    delivered_to = Some(seq);
-                    rx.received += 1;
-                    let plain = f.header.kind == Kind::Data && frame_is_direct(f.header.flags);
-                    if plain && rx.plain_local(f.dst) {
-                        rx.push(bytes);
-                    } else {
-                        // Order: what was batched goes first.
-                        rx.flush();
-                        dispatch_one(shared, i, &f);
-                    }
-                }
-            }
+        let parsed = receive_frames(&mut rx, i, &buf[..end], &mut start, &mut delivered_to, &mut acked);
+        rx.finish(&mut buf, &mut start, &mut end);
+        if let Err((text, malformed)) = parsed {
+            return (link, text, malformed);
         }
-        drop(rx);
+        // Grow for a large frame that does not fit the buffer.
+        if start == 0 && end == buf.len() {
+            let need = frame::encoded_len(&buf);
+            buf.resize(need.max(buf.len() * 2), 0);
+        }
         if let Some(upto) = acked {
             let _ = shared.core.send(Cmd::Acked { link: i, upto });
         }
@@ -415,6 +420,57 @@ fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Opti
                 let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
             } else if !timer_armed {
                 timer_armed = stream.set_read_timeout(Some(ACK_DELAY)).is_ok();
+            }
+        }
+    }
+}
+
+/// Takes the whole frames of `buf[*start..]` (one read): checks link
+/// sequences, drops duplicates, batches plain frames and dispatches the
+/// rest. Records the highest sequence delivered and the highest ACK seen.
+/// `Err((reason, malformed))` when the connection must close.
+fn receive_frames(
+    rx: &mut Receiving<'_>,
+    link: usize,
+    buf: &[u8],
+    start: &mut usize,
+    delivered_to: &mut Option<u64>,
+    acked: &mut Option<u64>,
+) -> Result<(), (String, bool)> {
+    let max_payload = rx.shared.config.max_payload;
+    loop {
+        let (f, used) = match frame::decode(&buf[*start..], max_payload) {
+            Ok(Some(x)) => x,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err((format!("malformed frame: {e}"), true)),
+        };
+        let at = *start;
+        *start += used;
+        match f.header.kind {
+            Kind::Hello => return Err(("second HELLO on a connection".into(), true)),
+            Kind::Ack => *acked = (*acked).max(Some(f.header.link_seq)),
+            Kind::Data | Kind::Multi | Kind::Broadcast => {
+                let inbound = rx.inbound();
+                let seq = f.header.link_seq;
+                if seq <= inbound.seq {
+                    *delivered_to = Some(inbound.seq);
+                    bump(&rx.shared.stats.duplicates_dropped, 1);
+                    continue;
+                }
+                if seq != inbound.seq + 1 {
+                    return Err((format!("link sequence gap: expected {}, got {seq}", inbound.seq + 1), true));
+                }
+                inbound.seq = seq;
+                *delivered_to = Some(seq);
+                rx.received += 1;
+                let plain = f.header.kind == Kind::Data && frame_is_direct(f.header.flags);
+                if plain && rx.plain_local(f.dst) {
+                    rx.push(buf, at, used);
+                } else {
+                    // Order: what was batched goes first.
+                    rx.flush(buf);
+                    dispatch_one(rx.shared, link, &f);
+                }
             }
         }
     }
@@ -608,8 +664,9 @@ impl Core {
         let fresh = l.spare.pop().unwrap_or_else(|| Vec::with_capacity(WRITE_CHUNK));
         let bytes = std::mem::replace(&mut outbox.bytes, fresh);
         let frames = std::mem::take(&mut outbox.frames);
+        let counted = std::mem::take(&mut outbox.counted);
         drop(outbox);
-        l.unacked.push_back(Chunk { bytes, start: 0, frames });
+        l.unacked.push_back(Chunk { bytes, start: 0, frames, counted });
         Some(written)
     }
 
@@ -664,7 +721,7 @@ impl Core {
                 let dropped: Vec<Chunk> = l.unacked.drain(..).collect();
                 let n: u64 = dropped.iter().map(|c| c.frames).sum();
                 let peer = l.shared.peer.clone();
-                self.release(dropped.iter().map(|c| counted_frames(c.unacked())).sum());
+                self.release(dropped.iter().map(|c| c.counted as usize).sum());
                 for c in dropped {
                     self.recycle(i, c.bytes);
                 }
@@ -706,16 +763,21 @@ impl Core {
         loop {
             let l = &mut self.links[i];
             let Some(c) = l.unacked.front_mut() else { break };
-            while c.start < c.bytes.len() && frame::encoded_link_seq(&c.bytes[c.start..]) <= upto {
-                let f = &c.bytes[c.start..];
-                released += usize::from(counted(frame::encoded_flags(f)));
-                c.start += frame::encoded_len(f);
-                c.frames -= 1;
-            }
-            if c.start < c.bytes.len() {
+            let first = frame::encoded_link_seq(c.unacked());
+            if first + c.frames - 1 > upto {
+                // Partly acknowledged: free its leading frames one by one.
+                while c.start < c.bytes.len() && frame::encoded_link_seq(c.unacked()) <= upto {
+                    let f = c.unacked();
+                    let n = u64::from(counted(frame::encoded_flags(f)));
+                    c.start += frame::encoded_len(f);
+                    c.frames -= 1;
+                    c.counted -= n;
+                    released += n as usize;
+                }
                 break;
             }
             let done = l.unacked.pop_front().expect("front exists");
+            released += done.counted as usize;
             self.recycle(i, done.bytes);
         }
         self.release(released);
@@ -893,7 +955,7 @@ impl Core {
         self.take_outbox(i);
         let dropped: Vec<Chunk> = self.links[i].unacked.drain(..).collect();
         let n: u64 = dropped.iter().map(|c| c.frames).sum();
-        self.release(dropped.iter().map(|c| counted_frames(c.unacked())).sum());
+        self.release(dropped.iter().map(|c| c.counted as usize).sum());
         for c in dropped {
             self.recycle(i, c.bytes);
         }

@@ -261,6 +261,8 @@ struct Outbox {
     bytes: Vec<u8>,
     /// Frames in `bytes`.
     frames: u64,
+    /// Those of them that count toward `send_queue`.
+    counted: u64,
     /// Link sequence of the next frame.
     next_seq: u64,
     /// The link's connection, lent by the I/O thread while the link is idle
@@ -431,6 +433,8 @@ const LOG_LINES: usize = 256;
 const DIRECT_WRITE_GAP: Duration = Duration::from_micros(20);
 /// Batch buffers kept for reuse (a fresh large buffer costs page faults).
 const SPARE_BATCHES: usize = 16;
+/// Size of a reader's buffer (more for a frame that does not fit).
+const READ_BUFFER: usize = 256 * 1024;
 
 impl Shared {
     fn log(&self, text: String) {
@@ -558,6 +562,7 @@ impl Shared {
             outbox: Mutex::new(Outbox {
                 bytes: Vec::new(),
                 frames: 0,
+                counted: 0,
                 next_seq: 1,
                 lent: None,
                 written: 0,
@@ -576,15 +581,21 @@ impl Shared {
         let _ = self.inbox.send(Delivery::One(msg));
     }
 
-    /// An empty buffer for a batch, reused when one came back.
-    fn batch_buffer(&self) -> Vec<u8> {
-        self.spare_batches.lock().pop().unwrap_or_default()
+    /// A buffer of at least `min_len` bytes (of any content) for a batch
+    /// or a reader, reused when one came back.
+    fn batch_buffer(&self, min_len: usize) -> Vec<u8> {
+        let mut bytes = self.spare_batches.lock().pop().unwrap_or_default();
+        if bytes.len() < min_len.max(READ_BUFFER) {
+            bytes.resize(min_len.max(READ_BUFFER), 0);
+        }
+        bytes
     }
 
-    fn recycle_batch(&self, mut bytes: Vec<u8>) {
+    /// Takes back a delivered batch's buffer. Its bytes stay as they are:
+    /// whoever reuses it overwrites them.
+    fn recycle_batch(&self, bytes: Vec<u8>) {
         let mut spare = self.spare_batches.lock();
         if spare.len() < SPARE_BATCHES && bytes.capacity() <= 1 << 20 {
-            bytes.clear();
             spare.push(bytes);
         }
     }
@@ -628,6 +639,7 @@ impl Shared {
         let seq = outbox.next_seq;
         outbox.next_seq += 1;
         outbox.frames += 1;
+        outbox.counted += u64::from(counted(out.flags));
         let h = frame::Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
         frame::encode(&mut outbox.bytes, &h, self.id.as_bytes(), out.dst.as_bytes(), out.payload);
         if nothing_pending && !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
