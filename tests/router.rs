@@ -553,23 +553,26 @@ fn anchor_changes_redirect_the_next_send() {
 }
 
 /// `poll_into` / `recv_into` hand out exactly what was sent (batched remote
-/// frames, single local and multicast messages alike), in order, and a
+/// frames, multicast frames between them, a local message), in order, and a
 /// payload that does not fit leaves its message first in the queue.
 #[test]
 fn copying_receive_hands_out_what_was_sent() {
     let (a, b, _) = pair(Config::default());
     // Oracle: the list of (source, destination, command, flags, kind, payload) as sent.
     let mut sent: Vec<(String, String, u16, u8, MessageKind, Vec<u8>)> = Vec::new();
-    for i in 0..500u32 {
+    for i in 0..2000u32 {
         let payload: Vec<u8> = (0..(i % 97)).map(|k| (k * 7 + i) as u8).collect();
+        if i % 150 == 149 {
+            // A frame that is not batched, in the middle of batched ones.
+            b.multicast(&["a::m1", "a::m2"], i as u16, 1, &payload).unwrap();
+            for d in ["a::m1", "a::m2"] {
+                sent.push(("b".into(), d.into(), i as u16, 1, MessageKind::Multicast, payload.clone()));
+            }
+            continue;
+        }
         let dst = format!("a::npc::{}", i % 3);
         b.send(&dst, i as u16, (i % 5) as u8, &payload).unwrap();
         sent.push(("b".into(), dst, i as u16, (i % 5) as u8, MessageKind::Unicast, payload));
-    }
-    b.flush(Duration::from_secs(10)).unwrap();
-    b.multicast(&["a::m1", "a::m2"], 77, 1, b"multi").unwrap();
-    for d in ["a::m1", "a::m2"] {
-        sent.push(("b".into(), d.into(), 77, 1, MessageKind::Multicast, b"multi".to_vec()));
     }
     b.flush(Duration::from_secs(10)).unwrap();
     a.send("a::self", 9, 2, b"local").unwrap();
