@@ -105,16 +105,22 @@ pub fn valid_name(name: &[u8], max: usize) -> bool {
     if name.is_empty() || name.len() > max {
         return false;
     }
-    let mut words = name.chunks_exact(8);
-    let mut outside = 0;
-    for w in &mut words {
-        outside |= outside_printable(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+    if name.len() < 8 {
+        return name.iter().all(|&b| b > b' ' && b < 0x7F);
     }
-    // The last bytes, padded with a printable byte.
-    let mut last = [b'!'; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    outside |= outside_printable(u64::from_le_bytes(last));
+    let mut outside = 0;
+    for w in name.chunks_exact(8) {
+        outside |= outside_printable(word(w));
+    }
+    // The last eight bytes (overlapping the words before): no byte-wise copy of the rest.
+    outside |= outside_printable(word(&name[name.len() - 8..]));
     outside == 0
+}
+
+/// The eight bytes at the start of `bytes` as a word.
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
 }
 
 /// Non-zero when a byte of `w` is outside 0x21..=0x7E. Per byte `b`: the
@@ -138,16 +144,17 @@ pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut wa).zip(&mut wb) {
-        if u64::from_ne_bytes(x.try_into().expect("8 bytes")) != u64::from_ne_bytes(y.try_into().expect("8 bytes")) {
+    if a.len() < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        if word(x) != word(y) {
             return false;
         }
     }
-    let mut last = [0u8; 2 * 8];
-    last[..wa.remainder().len()].copy_from_slice(wa.remainder());
-    last[8..8 + wb.remainder().len()].copy_from_slice(wb.remainder());
-    last[..8] == last[8..]
+    // The last eight bytes, overlapping the words before.
+    let tail = a.len() - 8;
+    word(&a[tail..]) == word(&b[tail..])
 }
 
 /// Appends one encoded frame to `out`.
