@@ -180,6 +180,7 @@ pub fn encode(out: &mut Vec<u8>, h: &Header, src: &[u8], dst: &[u8], payload: &[
 
 /// Bytes spanned by the encoded frame at the start of `buf` (a frame this
 /// process encoded or validated).
+#[inline]
 pub(crate) fn encoded_len(buf: &[u8]) -> usize {
     u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize + 4
 }
@@ -201,6 +202,7 @@ pub(crate) fn encoded_flags(buf: &[u8]) -> u16 {
 
 /// Reads the frame at the start of `buf` without checking it: for bytes
 /// that [`decode`] accepted before (they are copied, never re-received).
+#[inline]
 pub(crate) fn decode_validated(buf: &[u8]) -> (Frame<'_>, usize) {
     let used = encoded_len(buf);
     let src_len = u16_at(buf, 10) as usize;
@@ -225,10 +227,12 @@ pub struct Frame<'a> {
     pub payload: &'a [u8],
 }
 
+#[inline]
 fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+#[inline]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut v = [0u8; 8];
     v.copy_from_slice(&b[at..at + 8]);
@@ -240,6 +244,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// `Ok(None)`: more bytes are needed (and the bytes so far are plausible);
 /// `Ok(Some((frame, used)))`: a frame and the bytes it spans; `Err`: the
 /// bytes are not a valid frame for a payload limit of `max_payload`.
+#[inline]
 pub fn decode(buf: &[u8], max_payload: usize) -> Result<Option<(Frame<'_>, usize)>, FrameError> {
     if buf.len() < 4 {
         return Ok(None);

@@ -58,6 +58,7 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    #[inline]
     fn of_message(m: &'a Message) -> View<'a> {
         View {
             command: m.command,
@@ -72,6 +73,7 @@ impl<'a> View<'a> {
     }
 
     /// The validated frame at the start of `bytes` (a batched plain unicast frame).
+    #[inline]
     fn of_frame(bytes: &'a [u8]) -> View<'a> {
         let (f, _) = frame::decode_validated(bytes);
         View {
@@ -137,6 +139,7 @@ impl MessageInfo {
         std::str::from_utf8(&self.destination[..usize::from(self.destination_len)]).expect("ASCII name")
     }
 
+    #[inline]
     pub(crate) fn fill(&mut self, v: &View<'_>) {
         self.command = v.command;
         self.flags = v.flags;
@@ -180,6 +183,7 @@ pub enum Received {
 
 /// Copies `v` into the caller's info and payload buffer; true when it fit
 /// (the message is taken).
+#[inline]
 pub(super) fn copy_out(v: &View<'_>, info: &mut MessageInfo, payload: &mut [u8]) -> (bool, Received) {
     info.fill(v);
     let len = v.payload.len();
@@ -219,6 +223,7 @@ impl Cursor {
     }
 
     /// True when a message is at hand, taking a delivery from the channel if needed.
+    #[inline]
     pub(super) fn fill(&mut self, inbox: &Receiver<Delivery>, queued: &AtomicUsize) -> bool {
         if self.peeked.is_some() || !self.taken.is_empty() {
             return true;
@@ -233,6 +238,7 @@ impl Cursor {
     }
 
     /// The first message at hand, borrowed.
+    #[inline]
     pub(super) fn front(&self) -> Option<View<'_>> {
         if let Some(m) = &self.peeked {
             return Some(View::of_message(m));
@@ -244,8 +250,10 @@ impl Cursor {
     }
 
     /// Drops the first message at hand (it was handed out).
+    #[inline]
     pub(super) fn advance(&mut self, shared: &Shared) {
-        if self.peeked.take().is_some() {
+        if self.peeked.is_some() {
+            self.peeked = None;
             return;
         }
         if let Some(Delivery::Frames(b)) = self.taken.front_mut() {

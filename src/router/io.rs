@@ -3,11 +3,11 @@
 
 use super::frame::{self, Header, Kind};
 use super::net::{Address, Listener, Stream};
-use super::inbox::Batch;
-use super::{bump, counted, Cmd, Message, MessageKind, PeerState, Shared, Table};
+use super::reader::{self, forget_stream};
+use super::{bump, counted, Cmd, PeerState, Shared};
 use crossbeam::channel::{Receiver, RecvTimeoutError};
 use std::collections::VecDeque;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,14 +20,8 @@ const SEND_BUFFER: usize = 1 << 20;
 const SPARE_BUFFERS: usize = 8;
 /// Commands handled between two flushes.
 const BURST: usize = 8192;
-/// A connection must say HELLO within this time.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// A blocked write gives up (and drops the connection) after this time.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Frames a reader lets through before it asks for an ACK right away.
-const ACK_EVERY: u64 = 256;
-/// Longest delay of an acknowledgement.
-const ACK_DELAY: Duration = Duration::from_millis(2);
 
 struct Conn {
     /// Shared with the link's outbox while lent to sending threads.
@@ -104,7 +98,7 @@ pub(super) fn start_dialed(shared: &Arc<Shared>, link: usize, stream: Stream, di
     shared.streams.lock().push((gen, registry));
     let _ = shared.core.send(Cmd::Attach { link, gen, stream, dial });
     let s = shared.clone();
-    if let Err(e) = shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, reader, gen, Some(link))) {
+    if let Err(e) = shared.spawn(format!("tess-read-{}", shared.id), move || reader::read_loop(s, reader, gen, Some(link))) {
         abandon(shared, gen);
         let _ = shared.core.send(Cmd::Closed { link, gen });
         return Err(e);
@@ -132,7 +126,7 @@ pub(super) fn accept_loop(shared: Arc<Shared>, listener: Listener) {
                     Ok(registry) => {
                         shared.streams.lock().push((gen, registry));
                         let s = shared.clone();
-                        if shared.spawn(format!("tess-read-{}", shared.id), move || read_loop(s, stream, gen, None)).is_err() {
+                        if shared.spawn(format!("tess-read-{}", shared.id), move || reader::read_loop(s, stream, gen, None)).is_err() {
                             abandon(&shared, gen);
                         }
                     }
@@ -143,373 +137,6 @@ pub(super) fn accept_loop(shared: Arc<Shared>, listener: Listener) {
             Err(e) => {
                 shared.log(format!("accept failed: {e}"));
                 std::thread::sleep(Duration::from_millis(5));
-            }
-        }
-    }
-}
-
-fn forget_stream(shared: &Shared, gen: u64) {
-    shared.streams.lock().retain(|(g, _)| *g != gen);
-}
-
-/// Reads frames from one connection until it closes or misbehaves.
-/// `dialed`: the link this router dialled (None for accepted connections).
-fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<usize>) {
-    let (link, text, malformed) = read_frames(&shared, &mut stream, gen, dialed);
-    // Count and log before closing, so a peer that sees the close also sees the reason.
-    bump(&shared.stats.connections_closed, 1);
-    if malformed {
-        bump(&shared.stats.malformed_closed, 1);
-    }
-    if !shared.shutdown.load(Ordering::Acquire) {
-        shared.log(format!("connection {gen} closed: {text}"));
-    }
-    stream.shutdown();
-    forget_stream(&shared, gen);
-    if let Some(link) = link {
-        let _ = shared.core.send(Cmd::Closed { link, gen });
-    }
-}
-
-/// Frames of one read on their way to the input queue. Consecutive plain
-/// unicast frames for this process form a *run* in the read buffer; when a
-/// read delivers a single run, the read buffer itself goes to the input
-/// queue (the reader continues in another buffer), otherwise runs are
-/// copied into one batch. Anything else is dispatched one by one, after the
-/// frames before it. [`Receiving::finish`] must end every read, also a
-/// failing one: it hands over the frames whose sequence numbers were taken.
-struct Receiving<'a> {
-    shared: &'a Shared,
-    link: &'a super::LinkShared,
-    inbound: Option<parking_lot::MutexGuard<'a, super::Inbound>>,
-    /// Held while frames are batched: deciding that a frame goes straight to
-    /// the input queue and putting it there happen under one read lock.
-    table: Option<parking_lot::RwLockReadGuard<'a, Table>>,
-    /// A destination known to be plain local under `table`.
-    local: Vec<u8>,
-    /// The current run: frames in the read buffer from `run_at` to `run_end`.
-    run_at: usize,
-    run_end: usize,
-    run_frames: usize,
-    /// Runs copied out of the read buffer and not delivered yet.
-    batch: Batch,
-    /// Frames accepted, added to the statistics once per read.
-    received: u64,
-}
-
-impl<'a> Receiving<'a> {
-    fn new(shared: &'a Shared, link: &'a super::LinkShared) -> Self {
-        Receiving {
-            shared,
-            link,
-            inbound: None,
-            table: None,
-            local: Vec::new(),
-            run_at: 0,
-            run_end: 0,
-            run_frames: 0,
-            batch: Batch::empty(),
-            received: 0,
-        }
-    }
-
-    fn inbound(&mut self) -> &mut super::Inbound {
-        self.inbound.get_or_insert_with(|| self.link.inbound.lock())
-    }
-
-    /// True when a unicast frame for `dst` goes straight to the input queue:
-    /// the destination resolves here and is neither migrating nor draining.
-    fn plain_local(&mut self, dst: &[u8]) -> bool {
-        let table = self.table.get_or_insert_with(|| self.shared.table.read());
-        if frame::same_name(&self.local, dst) {
-            return true;
-        }
-        let name = std::str::from_utf8(dst).expect("validated ASCII");
-        let plain = !table.migrating.contains(name) && !table.draining.contains(name) && Shared::resolve(table, name) == Some(super::Route::Local);
-        if plain {
-            self.local.clear();
-            self.local.extend_from_slice(dst);
-        }
-        plain
-    }
-
-    /// Adds the plain frame at `buf[at..at + len]`.
-    fn push(&mut self, buf: &[u8], at: usize, len: usize) {
-        if self.run_frames > 0 && self.run_end != at {
-            self.copy_run(buf);
-        }
-        if self.run_frames == 0 {
-            self.run_at = at;
-        }
-        self.run_end = at + len;
-        self.run_frames += 1;
-    }
-
-    /// Copies the current run into the batch.
-    fn copy_run(&mut self, buf: &[u8]) {
-        if self.run_frames == 0 {
-            return;
-        }
-        if self.batch.frames == 0 {
-            self.batch = Batch { bytes: self.shared.batch_buffer(0), at: 0, end: 0, frames: 0 };
-        }
-        let b = &mut self.batch;
-        let run = &buf[self.run_at..self.run_end];
-        if b.bytes.len() < b.end + run.len() {
-            b.bytes.resize(b.end + run.len(), 0);
-        }
-        b.bytes[b.end..b.end + run.len()].copy_from_slice(run);
-        b.end += run.len();
-        b.frames += self.run_frames;
-        self.run_frames = 0;
-    }
-
-    /// Delivers every frame so far and lets go of the table (before a frame
-    /// that is dispatched on its own: that takes the table lock itself).
-    fn flush(&mut self, buf: &[u8]) {
-        self.copy_run(buf);
-        if self.batch.frames > 0 {
-            let batch = std::mem::replace(&mut self.batch, Batch::empty());
-            self.shared.deliver_batch(batch);
-        }
-        self.table = None;
-        self.local.clear();
-    }
-
-    /// Ends a read: delivers what it batched and lets go of the locks. A
-    /// lone run goes as the read buffer itself; then `buf` is replaced by a
-    /// buffer holding the bytes not parsed yet (`buf[*start..*end]`).
-    fn finish(mut self, buf: &mut Vec<u8>, start: &mut usize, end: &mut usize) {
-        if self.run_frames > 0 && self.batch.frames == 0 {
-            let mut next = self.shared.batch_buffer(buf.len());
-            let rest = *end - *start;
-            next[..rest].copy_from_slice(&buf[*start..*end]);
-            let full = std::mem::replace(buf, next);
-            let batch = Batch { bytes: full, at: self.run_at, end: self.run_end, frames: self.run_frames };
-            self.shared.deliver_batch(batch);
-            (*start, *end) = (0, rest);
-        } else {
-            self.flush(buf);
-        }
-        bump(&self.shared.stats.frames_received, self.received);
-    }
-}
-
-/// Returns (link, reason, malformed).
-fn read_frames(shared: &Arc<Shared>, stream: &mut Stream, gen: u64, dialed: Option<usize>) -> (Option<usize>, String, bool) {
-    let max_payload = shared.config.max_payload;
-    let mut buf = shared.batch_buffer(0);
-    let (mut start, mut end) = (0usize, 0usize);
-    let mut link: Option<usize> = dialed;
-    let mut link_shared: Option<Arc<super::LinkShared>> = None;
-    let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
-    let mut acked_upto = 0u64;
-    let mut owed = 0u64;
-    let mut last_ack = Instant::now();
-    let mut timer_armed = false;
-    // Bytes after a HELLO are parsed without reading first.
-    let mut reparse = false;
-    loop {
-        if start == end {
-            start = 0;
-            end = 0;
-        } else if start > 0 && buf.len() - end < buf.len() / 4 {
-            buf.copy_within(start..end, 0);
-            end -= start;
-            start = 0;
-        }
-        if !std::mem::take(&mut reparse) {
-            let n = match stream.read(&mut buf[end..]) {
-                Ok(0) => return (link, "peer closed the connection".into(), false),
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) if link_shared.is_none() && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return (link, "no HELLO within the handshake timeout".into(), true)
-                }
-                Err(e) if timer_armed && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    // Quiet for ACK_DELAY: acknowledge what is owed, then block again.
-                    if let (Some(i), true) = (link, owed > acked_upto) {
-                        acked_upto = owed;
-                        last_ack = Instant::now();
-                        let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
-                    }
-                    timer_armed = stream.set_read_timeout(None).is_err();
-                    continue;
-                }
-                Err(e) => return (link, format!("read failed: {e}"), false),
-            };
-            end += n;
-        }
-        let Some(ls) = link_shared.clone() else {
-            // Handshake: the first frame must be a HELLO.
-            let (f, used) = match frame::decode(&buf[start..end], max_payload) {
-                Ok(Some(x)) => x,
-                Ok(None) => continue,
-                Err(e) => return (link, format!("malformed frame: {e}"), true),
-            };
-            if f.header.kind != Kind::Hello {
-                return (link, format!("first frame is {:?}, not HELLO", f.header.kind), true);
-            }
-            start += used;
-            let peer = std::str::from_utf8(f.src).expect("validated ASCII");
-            let i = match dialed {
-                Some(i) => {
-                    let expected = shared.table.read().links[i].peer.clone();
-                    if *expected != *peer {
-                        return (None, format!("dialled `{expected}` but the peer says it is `{peer}`"), true);
-                    }
-                    i
-                }
-                None => {
-                    if peer == &*shared.id {
-                        return (None, "peer claims this router's own id".into(), true);
-                    }
-                    shared.link_for_peer(peer)
-                }
-            };
-            link = Some(i);
-            let session = f.header.msg_seq;
-            let ls = shared.table.read().links[i].clone();
-            {
-                let mut inbound = ls.inbound.lock();
-                if inbound.session != session {
-                    inbound.session = session;
-                    inbound.seq = 0;
-                }
-            }
-            let write_half = if dialed.is_none() {
-                match stream.try_clone() {
-                    Ok(s) => Some(s),
-                    Err(e) => return (link, format!("cannot clone socket: {e}"), false),
-                }
-            } else {
-                None
-            };
-            let _ = shared.core.send(Cmd::Hello { link: i, gen, stream: write_half, ack: f.header.link_seq, session });
-            let _ = stream.set_read_timeout(None);
-            link_shared = Some(ls);
-            reparse = start < end;
-            continue;
-        };
-        let i = link.expect("set at handshake");
-        let mut rx = Receiving::new(shared, &ls);
-        let mut delivered_to: Option<u64> = None;
-        let mut acked: Option<u64> = None;
-        let parsed = receive_frames(&mut rx, i, &buf[..end], &mut start, &mut delivered_to, &mut acked);
-        rx.finish(&mut buf, &mut start, &mut end);
-        if let Err((text, malformed)) = parsed {
-            return (link, text, malformed);
-        }
-        // Grow for a large frame that does not fit the buffer.
-        if start == 0 && end == buf.len() {
-            let need = frame::encoded_len(&buf);
-            buf.resize(need.max(buf.len() * 2), 0);
-        }
-        if let Some(upto) = acked {
-            let _ = shared.core.send(Cmd::Acked { link: i, upto });
-        }
-        if let Some(upto) = delivered_to {
-            // Acknowledge at once every ACK_EVERY frames or ACK_DELAY; what is
-            // left is acknowledged when no more bytes come within ACK_DELAY
-            // (the read times out), so a trickle of messages does not cost an
-            // ACK frame (and two wake-ups) each.
-            owed = owed.max(upto);
-            if owed >= acked_upto + ACK_EVERY || last_ack.elapsed() >= ACK_DELAY {
-                acked_upto = owed;
-                last_ack = Instant::now();
-                let _ = shared.core.send(Cmd::SendAck { link: i, upto: owed });
-            } else if !timer_armed {
-                timer_armed = stream.set_read_timeout(Some(ACK_DELAY)).is_ok();
-            }
-        }
-    }
-}
-
-/// Takes the whole frames of `buf[*start..]` (one read): checks link
-/// sequences, drops duplicates, batches plain frames and dispatches the
-/// rest. Records the highest sequence delivered and the highest ACK seen.
-/// `Err((reason, malformed))` when the connection must close.
-fn receive_frames(
-    rx: &mut Receiving<'_>,
-    link: usize,
-    buf: &[u8],
-    start: &mut usize,
-    delivered_to: &mut Option<u64>,
-    acked: &mut Option<u64>,
-) -> Result<(), (String, bool)> {
-    let max_payload = rx.shared.config.max_payload;
-    loop {
-        let (f, used) = match frame::decode(&buf[*start..], max_payload) {
-            Ok(Some(x)) => x,
-            Ok(None) => return Ok(()),
-            Err(e) => return Err((format!("malformed frame: {e}"), true)),
-        };
-        let at = *start;
-        *start += used;
-        match f.header.kind {
-            Kind::Hello => return Err(("second HELLO on a connection".into(), true)),
-            Kind::Ack => *acked = (*acked).max(Some(f.header.link_seq)),
-            Kind::Data | Kind::Multi | Kind::Broadcast => {
-                let inbound = rx.inbound();
-                let seq = f.header.link_seq;
-                if seq <= inbound.seq {
-                    *delivered_to = Some(inbound.seq);
-                    bump(&rx.shared.stats.duplicates_dropped, 1);
-                    continue;
-                }
-                if seq != inbound.seq + 1 {
-                    return Err((format!("link sequence gap: expected {}, got {seq}", inbound.seq + 1), true));
-                }
-                inbound.seq = seq;
-                *delivered_to = Some(seq);
-                rx.received += 1;
-                let plain = f.header.kind == Kind::Data && frame_is_direct(f.header.flags);
-                if plain && rx.plain_local(f.dst) {
-                    rx.push(buf, at, used);
-                } else {
-                    // Order: what was batched goes first.
-                    rx.flush(buf);
-                    dispatch_one(rx.shared, link, &f);
-                }
-            }
-        }
-    }
-}
-
-/// True for a frame sent by its source (not relayed, not a marker).
-fn frame_is_direct(flags: u16) -> bool {
-    flags & (frame::FLAG_RELAYED | frame::FLAG_MARKER) == 0
-}
-
-/// Dispatches a DATA, MULTI or BROADCAST frame that is not batched.
-fn dispatch_one(shared: &Shared, link: usize, f: &frame::Frame<'_>) {
-    let source: Arc<str> = Arc::from(std::str::from_utf8(f.src).expect("validated ASCII"));
-    let payload: Arc<[u8]> = Arc::from(f.payload);
-    let make = |dst: Arc<str>, kind| Message {
-        command: f.header.command,
-        flags: (f.header.flags >> 8) as u8,
-        kind,
-        relayed: f.header.flags & frame::FLAG_RELAYED != 0,
-        seq: f.header.msg_seq,
-        source: source.clone(),
-        destination: dst,
-        payload: payload.clone(),
-        marker: f.header.flags & frame::FLAG_MARKER != 0,
-    };
-    let name = |d: &[u8]| -> Arc<str> { Arc::from(std::str::from_utf8(d).expect("validated ASCII")) };
-    match f.header.kind {
-        Kind::Data => shared.dispatch_incoming(make(name(f.dst), MessageKind::Unicast), link),
-        Kind::Multi => {
-            for d in f.dst.split(|&b| b == b'\n') {
-                shared.dispatch_incoming(make(name(d), MessageKind::Multicast), link);
-            }
-        }
-        _ => {
-            let group = std::str::from_utf8(f.dst).expect("validated ASCII");
-            // Deliver under the table lock, like every producer of the input queue.
-            let table = shared.table.read();
-            if table.groups.contains(group) {
-                shared.deliver(make(Arc::from(group), MessageKind::Broadcast));
             }
         }
     }
@@ -918,7 +545,7 @@ impl Core {
                                 self.attach(i, gen, stream);
                                 let s = self.shared.clone();
                                 let name = format!("tess-read-{}", self.shared.id);
-                                if self.shared.spawn(name, move || read_loop(s, reader, gen, Some(i))).is_err() {
+                                if self.shared.spawn(name, move || reader::read_loop(s, reader, gen, Some(i))).is_err() {
                                     abandon(&self.shared, gen);
                                     self.disconnect(i);
                                 }

@@ -62,10 +62,11 @@ pub mod frame;
 mod inbox;
 mod io;
 pub mod net;
+mod reader;
 #[cfg(test)]
 mod tests;
 
-use crossbeam::channel::{unbounded, Receiver, RecvTimeoutError, Sender};
+use crossbeam::channel::{unbounded, Receiver, Sender};
 use frame::{valid_name, MAX_ID_LEN, MAX_NAME_LEN};
 use inbox::{Batch, Cursor, Delivery};
 pub(crate) use inbox::View;
@@ -342,6 +343,9 @@ struct LastRoute {
 }
 
 thread_local! {
+    /// Set while a host thread waiting in `recv` reads a connection itself:
+    /// what it delivers it finds in the queue without being woken.
+    static HOST_READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static LAST_ROUTE: std::cell::RefCell<LastRoute> = const {
         std::cell::RefCell::new(LastRoute { instance: 0, generation: 0, destination: String::new(), route: None, link: None })
     };
@@ -422,6 +426,16 @@ struct Shared {
     next_gen: AtomicU64,
     /// Every open connection, so faults and shutdown can cut them all.
     streams: Mutex<Vec<(u64, Stream)>>,
+    /// Readiness of every handshaken connection (keyed by its number) and
+    /// a wake-up for deliveries: what a host thread waits on in `recv`.
+    poller: net::Poller,
+    /// The handshaken connections' receiving sides, for the host threads.
+    incoming: Mutex<Vec<Arc<reader::Incoming>>>,
+    /// Host threads waiting in `recv` right now.
+    host_waiting: AtomicUsize,
+    /// When a host thread last stopped waiting (nanoseconds since `epoch`).
+    host_waited_at: AtomicU64,
+    epoch: Instant,
     threads: Mutex<Vec<JoinHandle<()>>>,
     echo_log: bool,
 }
@@ -579,6 +593,51 @@ impl Shared {
         self.queued.fetch_add(1, Ordering::AcqRel);
         // The receiver lives as long as `Router`; after it is gone nobody reads.
         let _ = self.inbox.send(Delivery::One(msg));
+        self.wake_host();
+    }
+
+    /// Wakes a host thread waiting in `recv` for a delivery just made
+    /// (unless this thread is that host, reading a connection itself).
+    fn wake_host(&self) {
+        // Pairs with the fence in `HostWait::begin`: either the waiting host
+        // sees the delivery in the queue or this thread sees it waiting.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.host_waiting.load(Ordering::Relaxed) > 0 && !HOST_READING.with(std::cell::Cell::get) {
+            self.poller.wake();
+        }
+    }
+
+    /// True while a host thread waits in `recv` or did so within
+    /// `reader::STAND_DOWN`: reader threads leave the connections to it.
+    fn host_reads(&self) -> bool {
+        if self.host_waiting.load(Ordering::Acquire) > 0 {
+            return true;
+        }
+        let since = self.epoch.elapsed().as_nanos() as u64 - self.host_waited_at.load(Ordering::Acquire);
+        since < reader::STAND_DOWN.as_nanos() as u64
+    }
+
+    /// Reads connection `gen` on a host thread waiting in `recv`.
+    fn read_connection(&self, gen: u64) {
+        let found = self.incoming.lock().iter().find(|c| c.gen == gen).cloned();
+        if let Some(incoming) = found {
+            HOST_READING.with(|r| r.set(true));
+            incoming.read_now(self);
+            HOST_READING.with(|r| r.set(false));
+        }
+    }
+
+    /// Lets host threads read a handshaken connection (its reader thread calls it).
+    fn register(&self, incoming: &Arc<reader::Incoming>) {
+        self.incoming.lock().push(incoming.clone());
+        if let Err(e) = self.poller.add(incoming.stream(), incoming.gen) {
+            self.log(format!("connection {} is read by its reader thread only: {e}", incoming.gen));
+        }
+    }
+
+    fn unregister(&self, incoming: &reader::Incoming) {
+        self.poller.remove(incoming.stream());
+        self.incoming.lock().retain(|c| c.gen != incoming.gen);
     }
 
     /// A buffer of at least `min_len` bytes (of any content) for a batch
@@ -603,6 +662,7 @@ impl Shared {
     fn deliver_batch(&self, batch: Batch) {
         self.queued.fetch_add(batch.frames, Ordering::AcqRel);
         let _ = self.inbox.send(Delivery::Frames(batch));
+        self.wake_host();
     }
 
     /// Encodes `out` into link `i`'s outbox with the next link sequence.
@@ -759,6 +819,26 @@ impl Shared {
     }
 }
 
+/// A host thread waiting in `recv`, counted while it waits.
+struct HostWait<'a>(&'a Shared);
+
+impl<'a> HostWait<'a> {
+    fn begin(shared: &'a Shared) -> Self {
+        shared.host_waiting.fetch_add(1, Ordering::SeqCst);
+        // Pairs with the fence in `Shared::wake_host`.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        HostWait(shared)
+    }
+}
+
+impl Drop for HostWait<'_> {
+    fn drop(&mut self) {
+        let shared = self.0;
+        shared.host_waited_at.store(shared.epoch.elapsed().as_nanos() as u64, Ordering::Release);
+        shared.host_waiting.fetch_sub(1, Ordering::Release);
+    }
+}
+
 /// A router: own server id, anchors, links to peers, local input queue.
 ///
 /// All methods take `&self`; a router may be shared between threads. Each
@@ -846,6 +926,11 @@ impl Router {
             msg_seq: AtomicU64::new(0),
             next_gen: AtomicU64::new(1),
             streams: Mutex::new(Vec::new()),
+            poller: net::Poller::new().map_err(|e| RouterError::Io(format!("cannot create a poller: {e}")))?,
+            incoming: Mutex::new(Vec::new()),
+            host_waiting: AtomicUsize::new(0),
+            host_waited_at: AtomicU64::new(0),
+            epoch: Instant::now(),
             threads: Mutex::new(Vec::new()),
             echo_log: std::env::var_os("TESS_ROUTER_LOG").is_some(),
         });
@@ -1223,15 +1308,33 @@ impl Router {
 
     /// Waits for the next delivery without the cursor lock (so other threads
     /// can still poll), then takes it under the lock; `None` on timeout.
+    /// While it waits this thread reads the connections itself (their
+    /// reader threads stand down): a message that arrives wakes only it.
     fn wait_for_delivery(&self, timeout: Duration) -> Result<Option<parking_lot::MutexGuard<'_, Cursor>>, RouterError> {
-        match self.inbox.recv_timeout(timeout) {
-            Ok(d) => {
-                let mut cursor = self.cursor.lock();
-                cursor.take(d, &self.shared.queued);
-                Ok(Some(cursor))
+        let shared = &self.shared;
+        let deadline = Instant::now() + timeout;
+        let _waiting = HostWait::begin(shared);
+        let mut ready = [0u64; 16];
+        loop {
+            match self.inbox.try_recv() {
+                Ok(d) => {
+                    let mut cursor = self.cursor.lock();
+                    cursor.take(d, &shared.queued);
+                    return Ok(Some(cursor));
+                }
+                Err(crossbeam::channel::TryRecvError::Disconnected) => return Err(RouterError::WrongState("router shut down".into())),
+                Err(crossbeam::channel::TryRecvError::Empty) => {}
             }
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(RouterError::WrongState("router shut down".into())),
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            let n = shared.poller.wait(deadline - now, &mut ready).map_err(|e| RouterError::Io(format!("waiting for messages failed: {e}")))?;
+            for &key in &ready[..n] {
+                if key != net::WAKE_KEY {
+                    shared.read_connection(key);
+                }
+            }
         }
     }
 
