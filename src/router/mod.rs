@@ -1042,13 +1042,16 @@ impl Router {
     /// Errors: `Invalid` (malformed destination), `PayloadTooLarge`,
     /// `NoRoute`, `PeerGone`, `Full` (nothing was queued; retry later).
     pub fn send(&self, destination: &str, command: u16, flags: u8, payload: &[u8]) -> Result<(), RouterError> {
-        check_name(destination, "destination")?;
-        self.check_payload(payload)?;
         let shared = &self.shared;
         let data_frame = |msg_seq| OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
-        if let Some(sent) = shared.send_on_cached_link(destination, data_frame) {
-            return sent;
+        // A destination equal to the cached one was checked before.
+        if payload.len() <= shared.config.max_payload {
+            if let Some(sent) = shared.send_on_cached_link(destination, data_frame) {
+                return sent;
+            }
         }
+        check_name(destination, "destination")?;
+        self.check_payload(payload)?;
         let table = shared.table.read();
         let migrating = !table.migrating.is_empty() && table.migrating.contains(destination);
         let route = shared.resolve_cached(&table, destination, migrating);
