@@ -158,6 +158,7 @@ pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Appends one encoded frame to `out`.
+#[inline]
 pub fn encode(out: &mut Vec<u8>, h: &Header, src: &[u8], dst: &[u8], payload: &[u8]) {
     let len = COUNTED_HEADER + src.len() + dst.len() + payload.len();
     // The header is assembled on the stack and appended at once: this runs once per message.

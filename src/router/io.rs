@@ -268,7 +268,7 @@ impl Core {
     /// Gives back `send_queue` room for `n` acknowledged or dropped frames.
     fn release(&self, n: usize) {
         if n > 0 {
-            self.shared.in_flight.fetch_sub(n, Ordering::AcqRel);
+            self.shared.counters.in_flight.fetch_sub(n, Ordering::AcqRel);
         }
     }
 

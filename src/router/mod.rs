@@ -226,6 +226,14 @@ pub struct RouterStats {
 }
 
 #[derive(Default)]
+struct SendCounters {
+    /// Own messages sent to peers and not acknowledged (at most `send_queue`).
+    in_flight: AtomicUsize,
+    /// The last message sequence given out.
+    msg_seq: AtomicU64,
+}
+
+#[derive(Default)]
 struct Stats {
     frames_sent: AtomicU64,
     frames_received: AtomicU64,
@@ -420,9 +428,9 @@ struct Shared {
     core: Sender<Cmd>,
     log: Mutex<VecDeque<String>>,
     stats: Stats,
-    in_flight: AtomicUsize,
+    /// Updated by every send: on a cache line of their own.
+    counters: crossbeam::utils::CachePadded<SendCounters>,
     shutdown: AtomicBool,
-    msg_seq: AtomicU64,
     next_gen: AtomicU64,
     /// Every open connection, so faults and shutdown can cut them all.
     streams: Mutex<Vec<(u64, Stream)>>,
@@ -533,7 +541,7 @@ impl Shared {
             if let Err(e) = self.reserve(1) {
                 return Some(Err(e));
             }
-            let msg_seq = self.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+            let msg_seq = self.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
             if self.enqueue_while(link, i, make(msg_seq), Some(last.generation)) {
                 Some(Ok(()))
             } else {
@@ -546,7 +554,7 @@ impl Shared {
     /// Takes room for `n` own messages in the send queue.
     fn reserve(&self, n: usize) -> Result<(), RouterError> {
         let cap = self.config.send_queue;
-        let before = self.in_flight.fetch_add(n, Ordering::AcqRel);
+        let before = self.counters.in_flight.fetch_add(n, Ordering::AcqRel);
         if before + n > cap {
             self.unreserve(n);
             return Err(RouterError::Full);
@@ -555,7 +563,7 @@ impl Shared {
     }
 
     fn unreserve(&self, n: usize) {
-        self.in_flight.fetch_sub(n, Ordering::AcqRel);
+        self.counters.in_flight.fetch_sub(n, Ordering::AcqRel);
     }
 
     /// The link to `peer`, created (with an anchor `peer`) when new.
@@ -678,6 +686,7 @@ impl Shared {
 
     /// [`Shared::enqueue`], when `generation` is given only while the table
     /// generation still is that; false (nothing queued) when it changed.
+    #[inline]
     fn enqueue_while(&self, link: &LinkShared, i: usize, out: OutFrame<'_>, generation: Option<u64>) -> bool {
         let mut outbox = link.outbox.lock();
         if generation.is_some_and(|g| self.generation.load(Ordering::Acquire) != g) {
@@ -687,11 +696,7 @@ impl Shared {
         // before it empties the outbox under the same lock.
         if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
             drop(outbox);
-            if counted(out.flags) {
-                self.unreserve(1);
-            }
-            bump(&self.stats.lost, 1);
-            self.log(format!("message for `{}` dropped: peer gone", link.peer));
+            self.drop_for_gone_peer(link, counted(out.flags));
             return true;
         }
         let from = outbox.bytes.len();
@@ -702,11 +707,29 @@ impl Shared {
         outbox.counted += u64::from(counted(out.flags));
         let h = frame::Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
         frame::encode(&mut outbox.bytes, &h, self.id.as_bytes(), out.dst.as_bytes(), out.payload);
-        if nothing_pending && !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
+        if nothing_pending {
+            self.start_writing(outbox, i, from);
+        }
+        true
+    }
+
+    /// A frame went into an outbox that had nothing to write: write it
+    /// directly or wake the I/O thread.
+    #[inline(never)]
+    fn start_writing(&self, mut outbox: parking_lot::MutexGuard<'_, Outbox>, i: usize, from: usize) {
+        if !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
             drop(outbox);
             let _ = self.core.send(Cmd::Flush(i));
         }
-        true
+    }
+
+    #[cold]
+    fn drop_for_gone_peer(&self, link: &LinkShared, counted: bool) {
+        if counted {
+            self.unreserve(1);
+        }
+        bump(&self.stats.lost, 1);
+        self.log(format!("message for `{}` dropped: peer gone", link.peer));
     }
 
     /// Writes the last frame of `outbox` (from byte `from` on) on the lent
@@ -921,9 +944,8 @@ impl Router {
             core: core_tx,
             log: Mutex::new(VecDeque::new()),
             stats: Stats::default(),
-            in_flight: AtomicUsize::new(0),
+            counters: crossbeam::utils::CachePadded::new(SendCounters::default()),
             shutdown: AtomicBool::new(false),
-            msg_seq: AtomicU64::new(0),
             next_gen: AtomicU64::new(1),
             streams: Mutex::new(Vec::new()),
             poller: net::Poller::new().map_err(|e| RouterError::Io(format!("cannot create a poller: {e}")))?,
@@ -1020,7 +1042,7 @@ impl Router {
             flags,
             kind,
             relayed: false,
-            seq: self.shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1,
+            seq: self.shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1,
             source: self.shared.id.clone(),
             destination: dest,
             payload,
@@ -1070,7 +1092,7 @@ impl Router {
             (false, Some(Route::Link(i))) => {
                 Self::link_usable(&table, i)?;
                 shared.reserve(1)?;
-                let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+                let msg_seq = shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
                 shared.enqueue(&table.links[i], i, data_frame(msg_seq));
                 Ok(())
             }
@@ -1112,7 +1134,7 @@ impl Router {
         }
         shared.reserve(groups.len())?;
         let payload: Arc<[u8]> = Arc::from(payload);
-        let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let msg_seq = shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
         for (d, (migrating, r)) in destinations.iter().zip(&routes) {
             if *r == Route::Local {
                 let mut msg = self.message(command, flags, MessageKind::Multicast, Arc::from(*d), payload.clone());
@@ -1357,7 +1379,7 @@ impl Router {
     /// Waits until every own message sent to a peer is acknowledged, at most `timeout`.
     pub fn flush(&self, timeout: Duration) -> Result<(), RouterError> {
         let deadline = Instant::now() + timeout;
-        while self.shared.in_flight.load(Ordering::Acquire) > 0 {
+        while self.shared.counters.in_flight.load(Ordering::Acquire) > 0 {
             if Instant::now() >= deadline {
                 return Err(RouterError::Timeout);
             }
