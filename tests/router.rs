@@ -676,3 +676,48 @@ fn adopt_while_other_threads_send_keeps_each_threads_order() {
     }
     assert_eq!(a.stats().lost + b.stats().lost, 0);
 }
+
+/// `poll_many_into` / `recv_many_into` hand out what was sent, in order,
+/// with the payloads back to back, however the info and byte buffers cut
+/// the stream; a first payload that does not fit stays queued.
+#[test]
+fn receiving_many_per_call_hands_out_what_was_sent() {
+    use tessera::router::ReceivedMany;
+    let (a, b, _) = pair(Config::default());
+    // Oracle: the list as sent.
+    let sent: Vec<(String, u16, Vec<u8>)> = (0..3000u32).map(|i| (format!("a::n{}", i % 5), i as u16, vec![(i * 3) as u8; (i % 70) as usize])).collect();
+    for (dst, command, payload) in &sent {
+        b.send(dst, *command, 0, payload).unwrap();
+    }
+    b.flush(Duration::from_secs(10)).unwrap();
+    let mut rng = tessera::random::Rng::new(5);
+    let mut infos = vec![MessageInfo::default(); 40];
+    let mut payloads = [0u8; 600];
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        let slots = 1 + rng.below(40) as usize;
+        let room = rng.below(600) as usize;
+        match a.recv_many_into(Duration::from_secs(1), &mut infos[..slots], &mut payloads[..room]).unwrap() {
+            ReceivedMany::Messages { count, bytes } => {
+                assert!(count <= slots && bytes <= room);
+                let mut at = 0;
+                for info in &infos[..count] {
+                    got.push((info.destination().to_string(), info.command, payloads[at..at + info.payload_len].to_vec()));
+                    at += info.payload_len;
+                }
+                assert_eq!(at, bytes);
+                // It stopped at the slots, the end of the queue or a payload that did not fit.
+                let next = got.len();
+                assert!(count == slots || next == sent.len() || bytes + sent[next].2.len() > room);
+            }
+            ReceivedMany::TooSmall(len) => {
+                assert_eq!(len, sent[got.len()].2.len());
+                assert!(len > room);
+                assert_eq!(infos[0].payload_len, len);
+            }
+            ReceivedMany::Empty => panic!("only {} of {} messages queued", got.len(), sent.len()),
+        }
+    }
+    assert_eq!(got, sent);
+    assert_eq!(a.poll_many_into(&mut infos, &mut payloads), ReceivedMany::Empty);
+}

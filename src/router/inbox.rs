@@ -105,6 +105,8 @@ pub struct MessageInfo {
     pub relayed: bool,
     /// The sending router's message sequence (increasing per sender).
     pub seq: u64,
+    /// Length of the payload in bytes.
+    pub payload_len: usize,
     source: [u8; MAX_ID_LEN],
     source_len: u8,
     destination: [u8; MAX_NAME_LEN],
@@ -119,6 +121,7 @@ impl Default for MessageInfo {
             kind: MessageKind::Unicast,
             relayed: false,
             seq: 0,
+            payload_len: 0,
             source: [0; MAX_ID_LEN],
             source_len: 0,
             destination: [0; MAX_NAME_LEN],
@@ -146,6 +149,7 @@ impl MessageInfo {
         self.kind = v.kind;
         self.relayed = v.relayed;
         self.seq = v.seq;
+        self.payload_len = v.payload.len();
         self.source[..v.source.len()].copy_from_slice(v.source);
         self.source_len = v.source.len() as u8;
         self.destination[..v.destination.len()].copy_from_slice(v.destination);
@@ -161,6 +165,7 @@ impl fmt::Debug for MessageInfo {
             .field("kind", &self.kind)
             .field("relayed", &self.relayed)
             .field("seq", &self.seq)
+            .field("payload_len", &self.payload_len)
             .field("source", &self.source())
             .field("destination", &self.destination())
             .finish()
@@ -179,6 +184,70 @@ pub enum Received {
     TooSmall(usize),
     /// Nothing waiting (`poll_into`) or nothing arrived in time (`recv_into`).
     Empty,
+}
+
+/// What [`Router::poll_many_into`](super::Router::poll_many_into) and
+/// [`Router::recv_many_into`](super::Router::recv_many_into) found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceivedMany {
+    /// `count` messages: their infos are the first `count`, and their
+    /// payloads lie back to back, in order, in the first `bytes` bytes of
+    /// the buffer (each [`MessageInfo::payload_len`] long).
+    Messages {
+        /// Messages taken.
+        count: usize,
+        /// Payload bytes written.
+        bytes: usize,
+    },
+    /// The first message's payload of `len` bytes does not fit the buffer:
+    /// the first info describes it, and it stays first in the queue.
+    TooSmall(usize),
+    /// Nothing waiting (`poll_many_into`) or nothing arrived in time (`recv_many_into`).
+    Empty,
+}
+
+/// Copies messages into `infos` and their payloads back to back into
+/// `payloads`, one [`Copier::offer`] at a time, until one does not fit.
+pub(crate) struct Copier<'a, I> {
+    infos: &'a mut [I],
+    payloads: &'a mut [u8],
+    fill: fn(&mut I, &View<'_>),
+    count: usize,
+    bytes: usize,
+    first_len: usize,
+}
+
+impl<'a, I> Copier<'a, I> {
+    pub(crate) fn new(infos: &'a mut [I], payloads: &'a mut [u8], fill: fn(&mut I, &View<'_>)) -> Self {
+        Copier { infos, payloads, fill, count: 0, bytes: 0, first_len: 0 }
+    }
+
+    /// Takes `v` when an info is left and its payload fits the rest of the buffer.
+    #[inline]
+    pub(crate) fn offer(&mut self, v: &View<'_>) -> bool {
+        let Some(info) = self.infos.get_mut(self.count) else { return false };
+        (self.fill)(info, v);
+        let len = v.payload.len();
+        let Some(out) = self.payloads.get_mut(self.bytes..self.bytes + len) else {
+            if self.count == 0 {
+                self.first_len = len;
+            }
+            return false;
+        };
+        out.copy_from_slice(v.payload);
+        self.bytes += len;
+        self.count += 1;
+        true
+    }
+
+    /// What was copied; `arrived`: a message was there at all.
+    pub(crate) fn result(&self, arrived: bool) -> ReceivedMany {
+        match (arrived, self.count) {
+            (false, _) => ReceivedMany::Empty,
+            (true, 0) => ReceivedMany::TooSmall(self.first_len),
+            (true, count) => ReceivedMany::Messages { count, bytes: self.bytes },
+        }
+    }
 }
 
 /// Copies `v` into the caller's info and payload buffer; true when it fit

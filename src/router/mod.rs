@@ -69,8 +69,8 @@ mod tests;
 use crossbeam::channel::{unbounded, Receiver, Sender};
 use frame::{valid_name, MAX_ID_LEN, MAX_NAME_LEN};
 use inbox::{Batch, Cursor, Delivery};
-pub(crate) use inbox::View;
-pub use inbox::{MessageInfo, Received};
+pub(crate) use inbox::{Copier, View};
+pub use inbox::{MessageInfo, Received, ReceivedMany};
 use net::{Address, Listener, Stream};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -1311,6 +1311,57 @@ impl Router {
     /// ([`Received::Empty`] when none came).
     pub fn recv_into(&self, timeout: Duration, info: &mut MessageInfo, payload: &mut [u8]) -> Result<Received, RouterError> {
         Ok(self.offer_next(Some(timeout), |v| inbox::copy_out(v, info, payload))?.unwrap_or(Received::Empty))
+    }
+
+    /// Copies up to `infos.len()` queued messages, in order, into `infos`
+    /// and their payloads back to back into `payloads`, without blocking
+    /// and without allocating; stops before a message whose payload does not
+    /// fit the rest of `payloads` (it stays first in the queue). One call
+    /// takes the queue's lock once for all of them.
+    ///
+    /// # Panics
+    /// When `infos` is empty.
+    pub fn poll_many_into(&self, infos: &mut [MessageInfo], payloads: &mut [u8]) -> ReceivedMany {
+        self.recv_many(None, infos, payloads).unwrap_or(ReceivedMany::Empty)
+    }
+
+    /// [`Router::poll_many_into`], waiting at most `timeout` for the first
+    /// message ([`ReceivedMany::Empty`] when none came).
+    ///
+    /// # Panics
+    /// When `infos` is empty.
+    pub fn recv_many_into(&self, timeout: Duration, infos: &mut [MessageInfo], payloads: &mut [u8]) -> Result<ReceivedMany, RouterError> {
+        self.recv_many(Some(timeout), infos, payloads)
+    }
+
+    fn recv_many(&self, wait: Option<Duration>, infos: &mut [MessageInfo], payloads: &mut [u8]) -> Result<ReceivedMany, RouterError> {
+        assert!(!infos.is_empty(), "room for at least one message info");
+        let mut copier = inbox::Copier::new(infos, payloads, MessageInfo::fill);
+        let arrived = self.offer_each(wait, |v| copier.offer(v))?;
+        Ok(copier.result(arrived))
+    }
+
+    /// Shows the queued messages, in order, to `offer` until it declines
+    /// one (which stays first) or none is left, waiting up to `wait` for
+    /// the first (`None`: not at all). False when none came.
+    pub(crate) fn offer_each(&self, wait: Option<Duration>, mut offer: impl FnMut(&inbox::View<'_>) -> bool) -> Result<bool, RouterError> {
+        let mut cursor = self.cursor.lock();
+        if !cursor.fill(&self.inbox, &self.shared.queued) {
+            drop(cursor);
+            let Some(timeout) = wait else { return Ok(false) };
+            let Some(waited) = self.wait_for_delivery(timeout)? else { return Ok(false) };
+            cursor = waited;
+        }
+        while let Some(v) = cursor.front() {
+            if !offer(&v) {
+                break;
+            }
+            cursor.advance(&self.shared);
+            if !cursor.fill(&self.inbox, &self.shared.queued) {
+                break;
+            }
+        }
+        Ok(true)
     }
 
     /// Shows the first message of the queue to `offer`, waiting up to
