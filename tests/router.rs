@@ -721,3 +721,42 @@ fn receiving_many_per_call_hands_out_what_was_sent() {
     assert_eq!(got, sent);
     assert_eq!(a.poll_many_into(&mut infos, &mut payloads), ReceivedMany::Empty);
 }
+
+/// Several host threads waiting in `recv` at once read the connections
+/// themselves and take turns: every message is handed out exactly once.
+/// A host that stops waiting and only polls still gets what arrives later
+/// (the reader thread takes over again).
+#[test]
+fn concurrent_receivers_get_every_message_once() {
+    use std::sync::Arc;
+    const N: u64 = 20_000;
+    let (a, b, _) = pair(Config::default());
+    let a = Arc::new(a);
+    let receivers: Vec<_> = (0..3)
+        .map(|_| {
+            let a = a.clone();
+            std::thread::spawn(move || {
+                let mut got = Vec::new();
+                let (mut info, mut buf) = (MessageInfo::default(), [0u8; 16]);
+                while let Ok(Received::Message(_)) = a.recv_into(Duration::from_millis(300), &mut info, &mut buf) {
+                    got.push(u64::from_le_bytes(buf[..8].try_into().unwrap()));
+                }
+                got
+            })
+        })
+        .collect();
+    for i in 0..N {
+        while let Err(RouterError::Full) = b.send("a::sink", 1, 0, &i.to_le_bytes()) {
+            std::thread::yield_now();
+        }
+        if i % 1000 == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let mut all: Vec<u64> = receivers.into_iter().flat_map(|r| r.join().unwrap()).collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..N).collect::<Vec<_>>(), "every message exactly once");
+    // Nobody waits in `recv` now: a later message still arrives for `poll`.
+    b.send("a::late", 1, 0, b"late").unwrap();
+    wait_for("the late message", Duration::from_secs(5), || a.poll().is_some_and(|m| &m.payload[..] == b"late"));
+}

@@ -33,27 +33,19 @@ pub(super) fn forget_stream(shared: &Shared, gen: u64) {
 /// Reads frames from one connection until it closes or misbehaves.
 /// `dialed`: the link this router dialled (None for accepted connections).
 pub(super) fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<usize>) {
-    let (link, text, malformed) = match handshake(&shared, &mut stream, gen, dialed) {
-        Err((link, text, malformed)) => (link, text, malformed),
+    let (link, (text, malformed)) = match handshake(&shared, &mut stream, gen, dialed) {
+        Err((link, ending)) => {
+            stream.shutdown();
+            (link, ending)
+        }
         Ok((link, link_shared, state)) => {
             let incoming = Arc::new(Incoming { gen, link, link_shared, stream, reader: std::thread::current(), state: Mutex::new(state) });
-            let (text, malformed) = serve(&shared, &incoming);
-            stream = match Arc::try_unwrap(incoming) {
-                Ok(incoming) => incoming.stream,
-                // A host thread still holds it for a moment: close through a second handle.
-                Err(incoming) => match incoming.stream.try_clone() {
-                    Ok(s) => s,
-                    Err(_) => {
-                        incoming.stream.shutdown();
-                        finish_connection(&shared, gen, Some(link), &text, malformed);
-                        return;
-                    }
-                },
-            };
-            (Some(link), text, malformed)
+            let ending = serve(&shared, &incoming);
+            // A host thread may still hold it for a moment; the socket closes with the last holder.
+            incoming.stream.shutdown();
+            (Some(link), ending)
         }
     };
-    stream.shutdown();
     finish_connection(&shared, gen, link, &text, malformed);
 }
 
@@ -74,11 +66,13 @@ fn finish_connection(shared: &Shared, gen: u64, link: Option<usize>, text: &str,
 
 /// Why a connection ended: the reason and whether the peer misbehaved.
 type Ending = (String, bool);
+/// A handshake's outcome: the link, its shared part and the read state
+/// (holding any bytes after the HELLO); or why the connection ends, with
+/// its link if known.
+type Handshake = Result<(usize, Arc<LinkShared>, ReadState), (Option<usize>, Ending)>;
 
-/// Reads until the first frame, which must be a HELLO, and registers the
-/// link. Returns the link, its shared part and the read state (holding any
-/// bytes after the HELLO), or why the connection ends (and its link if known).
-fn handshake(shared: &Shared, stream: &mut Stream, gen: u64, dialed: Option<usize>) -> Result<(usize, Arc<LinkShared>, ReadState), (Option<usize>, String, bool)> {
+/// Reads until the first frame, which must be a HELLO, and registers the link.
+fn handshake(shared: &Shared, stream: &mut Stream, gen: u64, dialed: Option<usize>) -> Handshake {
     let max_payload = shared.config.max_payload;
     let mut buf = shared.batch_buffer(0);
     let mut end = 0;
@@ -87,36 +81,36 @@ fn handshake(shared: &Shared, stream: &mut Stream, gen: u64, dialed: Option<usiz
         match frame::decode(&buf[..end], max_payload) {
             Ok(Some(x)) => break x,
             Ok(None) => {}
-            Err(e) => return Err((dialed, format!("malformed frame: {e}"), true)),
+            Err(e) => return Err((dialed, (format!("malformed frame: {e}"), true))),
         }
         if end == buf.len() {
-            return Err((dialed, "HELLO larger than the read buffer".into(), true));
+            return Err((dialed, ("HELLO larger than the read buffer".into(), true)));
         }
         match stream.read(&mut buf[end..]) {
-            Ok(0) => return Err((dialed, "peer closed the connection".into(), false)),
+            Ok(0) => return Err((dialed, ("peer closed the connection".into(), false))),
             Ok(n) => end += n,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Err((dialed, "no HELLO within the handshake timeout".into(), true))
+                return Err((dialed, ("no HELLO within the handshake timeout".into(), true)))
             }
-            Err(e) => return Err((dialed, format!("read failed: {e}"), false)),
+            Err(e) => return Err((dialed, (format!("read failed: {e}"), false))),
         }
     };
     if f.header.kind != Kind::Hello {
-        return Err((dialed, format!("first frame is {:?}, not HELLO", f.header.kind), true));
+        return Err((dialed, (format!("first frame is {:?}, not HELLO", f.header.kind), true)));
     }
     let peer = std::str::from_utf8(f.src).expect("validated ASCII");
     let i = match dialed {
         Some(i) => {
             let expected = shared.table.read().links[i].peer.clone();
             if *expected != *peer {
-                return Err((None, format!("dialled `{expected}` but the peer says it is `{peer}`"), true));
+                return Err((None, (format!("dialled `{expected}` but the peer says it is `{peer}`"), true)));
             }
             i
         }
         None => {
             if peer == &*shared.id {
-                return Err((None, "peer claims this router's own id".into(), true));
+                return Err((None, ("peer claims this router's own id".into(), true)));
             }
             shared.link_for_peer(peer)
         }
@@ -134,7 +128,7 @@ fn handshake(shared: &Shared, stream: &mut Stream, gen: u64, dialed: Option<usiz
     let write_half = if dialed.is_none() {
         match stream.try_clone() {
             Ok(s) => Some(s),
-            Err(e) => return Err((Some(i), format!("cannot clone socket: {e}"), false)),
+            Err(e) => return Err((Some(i), (format!("cannot clone socket: {e}"), false))),
         }
     } else {
         None
