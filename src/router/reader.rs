@@ -33,34 +33,36 @@ pub(super) fn forget_stream(shared: &Shared, gen: u64) {
 /// Reads frames from one connection until it closes or misbehaves.
 /// `dialed`: the link this router dialled (None for accepted connections).
 pub(super) fn read_loop(shared: Arc<Shared>, mut stream: Stream, gen: u64, dialed: Option<usize>) {
-    let (link, (text, malformed)) = match handshake(&shared, &mut stream, gen, dialed) {
+    let link = match handshake(&shared, &mut stream, gen, dialed) {
         Err((link, ending)) => {
+            record_ending(&shared, gen, &ending);
             stream.shutdown();
-            (link, ending)
+            link
         }
         Ok((link, link_shared, state)) => {
             let incoming = Arc::new(Incoming { gen, link, link_shared, stream, reader: std::thread::current(), state: Mutex::new(state) });
-            let ending = serve(&shared, &incoming);
-            // A host thread may still hold it for a moment; the socket closes with the last holder.
-            incoming.stream.shutdown();
-            (Some(link), ending)
+            // Returns once the connection has ended (and was shut down). A
+            // host thread may still hold it for a moment: the socket is
+            // closed with the last holder.
+            serve(&shared, &incoming);
+            Some(link)
         }
     };
-    finish_connection(&shared, gen, link, &text, malformed);
+    forget_stream(&shared, gen);
+    if let Some(link) = link {
+        let _ = shared.core.send(Cmd::Closed { link, gen });
+    }
 }
 
-/// Counts, logs and forgets a closed connection and tells the I/O thread.
-fn finish_connection(shared: &Shared, gen: u64, link: Option<usize>, text: &str, malformed: bool) {
+/// Counts and logs why a connection ends, before it is shut down: a peer
+/// that sees the close then also sees the reason.
+fn record_ending(shared: &Shared, gen: u64, (text, malformed): &Ending) {
     bump(&shared.stats.connections_closed, 1);
-    if malformed {
+    if *malformed {
         bump(&shared.stats.malformed_closed, 1);
     }
     if !shared.shutdown.load(Ordering::Acquire) {
         shared.log(format!("connection {gen} closed: {text}"));
-    }
-    forget_stream(shared, gen);
-    if let Some(link) = link {
-        let _ = shared.core.send(Cmd::Closed { link, gen });
     }
 }
 
@@ -178,17 +180,17 @@ impl Incoming {
     /// true when something was read. A connection found ended or
     /// misbehaving is shut down and its reader thread woken to close it.
     pub(super) fn read_now(&self, shared: &Shared) -> bool {
-        self.with_state(|st| self.read_once(shared, st))
+        self.with_state(shared, |st| self.read_once(shared, st))
     }
 
     /// Hands over the frames that came in the same read as the HELLO.
     fn take_buffered(&self, shared: &Shared) {
-        self.with_state(|st| self.take_frames(shared, st).map(|()| true));
+        self.with_state(shared, |st| self.take_frames(shared, st).map(|()| true));
     }
 
     /// Runs `f` on the state of a connection that has not ended; an ending
-    /// it reports shuts the connection down and wakes the reader thread to close it.
-    fn with_state(&self, f: impl FnOnce(&mut ReadState) -> Result<bool, Ending>) -> bool {
+    /// it reports ends the connection.
+    fn with_state(&self, shared: &Shared, f: impl FnOnce(&mut ReadState) -> Result<bool, Ending>) -> bool {
         let mut st = self.state.lock();
         if st.ended.is_some() {
             return false;
@@ -196,13 +198,24 @@ impl Incoming {
         match f(&mut st) {
             Ok(read) => read,
             Err(ending) => {
-                st.ended = Some(ending);
-                drop(st);
-                self.stream.shutdown();
-                self.reader.unpark();
+                self.end(shared, &mut st, ending);
                 false
             }
         }
+    }
+
+    /// Ends the connection (once): records why, no host thread waits for it
+    /// any more (a closed socket would keep the poller ready), the socket is
+    /// shut down, and the reader thread is woken to close it.
+    fn end(&self, shared: &Shared, st: &mut ReadState, ending: Ending) {
+        if st.ended.is_some() {
+            return;
+        }
+        record_ending(shared, self.gen, &ending);
+        st.ended = Some(ending);
+        shared.poller.remove(&self.stream);
+        self.stream.shutdown();
+        self.reader.unpark();
     }
 
     fn read_once(&self, shared: &Shared, st: &mut ReadState) -> Result<bool, Ending> {
@@ -270,25 +283,26 @@ impl ReadState {
 }
 
 /// The reader thread's part after the handshake: reads whenever data
-/// arrives (unless host threads read it), acknowledges what is owed when it
-/// is due, and returns why the connection ended.
-fn serve(shared: &Shared, incoming: &Arc<Incoming>) -> Ending {
+/// arrives (unless host threads read it) and acknowledges what is owed
+/// when it is due, until the connection has ended.
+fn serve(shared: &Shared, incoming: &Arc<Incoming>) {
     incoming.take_buffered(shared);
     shared.register(incoming);
-    let ending = loop {
+    loop {
         let ack_due = {
             let mut st = incoming.state.lock();
-            if let Some(ending) = &st.ended {
-                break ending.clone();
+            if st.ended.is_some() {
+                break;
+            }
+            if shared.shutdown.load(Ordering::Acquire) {
+                incoming.end(shared, &mut st, ("router shut down".into(), false));
+                break;
             }
             if st.ack_due.is_some_and(|due| Instant::now() >= due) {
                 st.acknowledge(shared, incoming.link);
             }
             st.ack_due
         };
-        if shared.shutdown.load(Ordering::Acquire) {
-            break ("router shut down".into(), false);
-        }
         let wait = ack_due.map(|due| due.saturating_duration_since(Instant::now()));
         if shared.host_reads() {
             // A host thread waiting for messages reads this connection itself.
@@ -301,14 +315,10 @@ fn serve(shared: &Shared, incoming: &Arc<Incoming>) -> Ending {
             }
             Ok(false) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => {
-                let mut st = incoming.state.lock();
-                st.ended.get_or_insert((format!("waiting for data failed: {e}"), false));
-            }
+            Err(e) => incoming.end(shared, &mut incoming.state.lock(), (format!("waiting for data failed: {e}"), false)),
         }
-    };
+    }
     shared.unregister(incoming);
-    ending
 }
 
 /// Frames of one read on their way to the input queue. Consecutive plain
