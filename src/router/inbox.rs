@@ -337,6 +337,29 @@ impl Cursor {
         }
     }
 
+    /// When the first message at hand is in a batch: shows the batch's
+    /// frames to `offer` in order until it declines one (which stays
+    /// first); whether it took them all. `None` otherwise.
+    #[inline]
+    pub(super) fn offer_batch(&mut self, offer: &mut impl FnMut(&View<'_>) -> bool, shared: &Shared) -> Option<bool> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        let Some(Delivery::Frames(b)) = self.taken.front_mut() else { return None };
+        while b.frames > 0 {
+            let frame = &b.bytes[b.at..b.end];
+            if !offer(&View::of_frame(frame)) {
+                return Some(false);
+            }
+            b.at += frame::encoded_len(frame);
+            b.frames -= 1;
+        }
+        if let Some(Delivery::Frames(b)) = self.taken.pop_front() {
+            shared.recycle_batch(b.bytes);
+        }
+        Some(true)
+    }
+
     /// The next message, owned: the put-back one, then what was taken, then the channel.
     pub(super) fn next(&mut self, inbox: &Receiver<Delivery>, shared: &Shared) -> Option<Message> {
         if !self.fill(inbox, &shared.queued) {

@@ -1352,16 +1352,23 @@ impl Router {
             let Some(waited) = self.wait_for_delivery(timeout)? else { return Ok(false) };
             cursor = waited;
         }
-        while let Some(v) = cursor.front() {
-            if !offer(&v) {
-                break;
-            }
-            cursor.advance(&self.shared);
-            if !cursor.fill(&self.inbox, &self.shared.queued) {
-                break;
+        loop {
+            // The frames of a batch in one tight loop; anything else one by one.
+            let taken_all = match cursor.offer_batch(&mut offer, &self.shared) {
+                Some(all) => all,
+                None => {
+                    let v = cursor.front().expect("a message at hand");
+                    let taken = offer(&v);
+                    if taken {
+                        cursor.advance(&self.shared);
+                    }
+                    taken
+                }
+            };
+            if !taken_all || !cursor.fill(&self.inbox, &self.shared.queued) {
+                return Ok(true);
             }
         }
-        Ok(true)
     }
 
     /// Shows the first message of the queue to `offer`, waiting up to
