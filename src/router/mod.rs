@@ -10,17 +10,21 @@
 //!   frames with a 32-byte header ([`frame`]); a strict decoder closes a
 //!   connection that sends malformed bytes and logs why ([`Router::log`]).
 //! - **Threads**: a sending thread encodes its frame straight into the
-//!   link's outbox (a byte buffer); one background I/O thread per router
-//!   takes everything queued there at once, writes it with one `write(2)`
-//!   and keeps it until a cumulative acknowledgement covers it. A lone frame
-//!   on an idle link is written by the sending thread itself, on the
-//!   connection the I/O thread lends it while it has nothing to write. One reader
-//!   thread per connection validates whole reads and hands the plain
-//!   unicast frames for this process to the input queue as one batch; the
-//!   host thread turns them into messages as it takes them. Threads are woken
-//!   only when a queue goes from empty to non-empty. Nothing calls back into
-//!   the host: messages are taken with [`Router::poll`] (non-blocking) or
-//!   [`Router::recv`] (blocking with a timeout).
+//!   link's outbox (a byte buffer), through a cached route that needs no
+//!   table lock while the table is unchanged; one background I/O thread per
+//!   router takes everything queued there at once, writes it with one
+//!   `write(2)` and keeps it until a cumulative acknowledgement covers it. A
+//!   lone frame on an idle link is written by the sending thread itself, on
+//!   the connection the I/O thread lends it while it has nothing to write.
+//!   One reader thread per connection validates whole reads and hands the
+//!   plain unicast frames for this process to the input queue as one batch.
+//!   A host thread waiting in `recv` reads the connections itself (the
+//!   readers stand down meanwhile), so an arriving message wakes only it.
+//!   Nothing calls back into the host: messages are taken with
+//!   [`Router::poll`] / [`Router::recv`] (owned messages) or copied into
+//!   caller buffers without allocating ([`Router::poll_into`],
+//!   [`Router::recv_into`], and many per call with
+//!   [`Router::recv_many_into`]).
 //! - **Guarantees**: per-sender FIFO per destination; each link numbers its
 //!   frames, the receiver acknowledges them cumulatively, a dropped
 //!   connection is re-dialled and unacknowledged frames are resent; the
@@ -441,7 +445,7 @@ struct Shared {
     incoming: Mutex<Vec<Arc<reader::Incoming>>>,
     /// Host threads waiting in `recv` right now.
     host_waiting: AtomicUsize,
-    /// When a host thread last stopped waiting (nanoseconds since `epoch`).
+    /// When a host thread last stopped waiting (nanoseconds since `epoch`; 0: never).
     host_waited_at: AtomicU64,
     epoch: Instant,
     threads: Mutex<Vec<JoinHandle<()>>>,
@@ -621,8 +625,13 @@ impl Shared {
         if self.host_waiting.load(Ordering::Acquire) > 0 {
             return true;
         }
-        let since = self.epoch.elapsed().as_nanos() as u64 - self.host_waited_at.load(Ordering::Acquire);
-        since < reader::STAND_DOWN.as_nanos() as u64
+        let last = self.host_waited_at.load(Ordering::Acquire);
+        last != 0 && self.since_epoch().saturating_sub(last) < reader::STAND_DOWN.as_nanos() as u64
+    }
+
+    /// Nanoseconds since the router was created (at least 1).
+    fn since_epoch(&self) -> u64 {
+        (self.epoch.elapsed().as_nanos() as u64).max(1)
     }
 
     /// Reads connection `gen` on a host thread waiting in `recv`.
@@ -857,7 +866,7 @@ impl<'a> HostWait<'a> {
 impl Drop for HostWait<'_> {
     fn drop(&mut self) {
         let shared = self.0;
-        shared.host_waited_at.store(shared.epoch.elapsed().as_nanos() as u64, Ordering::Release);
+        shared.host_waited_at.store(shared.since_epoch(), Ordering::Release);
         shared.host_waiting.fetch_sub(1, Ordering::Release);
     }
 }
@@ -1345,13 +1354,7 @@ impl Router {
     /// one (which stays first) or none is left, waiting up to `wait` for
     /// the first (`None`: not at all). False when none came.
     pub(crate) fn offer_each(&self, wait: Option<Duration>, mut offer: impl FnMut(&inbox::View<'_>) -> bool) -> Result<bool, RouterError> {
-        let mut cursor = self.cursor.lock();
-        if !cursor.fill(&self.inbox, &self.shared.queued) {
-            drop(cursor);
-            let Some(timeout) = wait else { return Ok(false) };
-            let Some(waited) = self.wait_for_delivery(timeout)? else { return Ok(false) };
-            cursor = waited;
-        }
+        let Some(mut cursor) = self.cursor_at_message(wait)? else { return Ok(false) };
         loop {
             // The frames of a batch in one tight loop; anything else one by one.
             let taken_all = match cursor.offer_batch(&mut offer, &self.shared) {
@@ -1375,18 +1378,27 @@ impl Router {
     /// `wait` for one (`None`: not at all); `offer` says whether it took it,
     /// and a message not taken stays first. `Ok(None)` when none came.
     pub(crate) fn offer_next<T>(&self, wait: Option<Duration>, offer: impl FnOnce(&inbox::View<'_>) -> (bool, T)) -> Result<Option<T>, RouterError> {
-        let mut cursor = self.cursor.lock();
-        if !cursor.fill(&self.inbox, &self.shared.queued) {
-            drop(cursor);
-            let Some(timeout) = wait else { return Ok(None) };
-            let Some(waited) = self.wait_for_delivery(timeout)? else { return Ok(None) };
-            cursor = waited;
-        }
+        let Some(mut cursor) = self.cursor_at_message(wait)? else { return Ok(None) };
         let (taken, out) = offer(&cursor.front().expect("a message at hand"));
         if taken {
             cursor.advance(&self.shared);
         }
         Ok(Some(out))
+    }
+
+    /// The locked queue cursor with a message at hand, waiting up to `wait`
+    /// for one (`None`: not at all); `None` when none came.
+    fn cursor_at_message(&self, wait: Option<Duration>) -> Result<Option<parking_lot::MutexGuard<'_, Cursor>>, RouterError> {
+        let mut cursor = self.cursor.lock();
+        if cursor.fill(&self.inbox, &self.shared.queued) {
+            return Ok(Some(cursor));
+        }
+        // Wait without the lock, so other threads can still poll.
+        drop(cursor);
+        match wait {
+            Some(timeout) => self.wait_for_delivery(timeout),
+            None => Ok(None),
+        }
     }
 
     /// Waits for the next delivery without the cursor lock (so other threads
