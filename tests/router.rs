@@ -760,3 +760,25 @@ fn concurrent_receivers_get_every_message_once() {
     b.send("a::late", 1, 0, b"late").unwrap();
     wait_for("the late message", Duration::from_secs(5), || a.poll().is_some_and(|m| &m.payload[..] == b"late"));
 }
+
+/// What a host thread takes while it reads the socket itself is
+/// acknowledged even when nothing else arrives afterwards (the sender's
+/// `flush` returns): the last acknowledgement does not depend on the reader
+/// thread, which may be blocked waiting for data the host already took.
+#[test]
+fn messages_a_host_read_itself_are_acknowledged_without_more_traffic() {
+    let (a, b, _) = pair(Config::default());
+    for round in 0..40u64 {
+        for k in 0..=(round % 3) {
+            b.send("a::x", 1, 0, &k.to_le_bytes()).unwrap();
+        }
+        for _ in 0..=(round % 3) {
+            recv(&a);
+        }
+        if round % 2 == 0 {
+            // Past the readers' stand-down: they wait for data again.
+            std::thread::sleep(Duration::from_millis(3));
+        }
+        assert_eq!(b.flush(Duration::from_secs(2)), Ok(()), "round {round}: delivered messages not acknowledged");
+    }
+}

@@ -52,6 +52,8 @@ struct Link {
     down_since: Option<Instant>,
     /// Highest sequence acknowledged to the peer.
     ack_sent: u64,
+    /// When to acknowledge everything delivered at the latest.
+    ack_at: Option<Instant>,
     /// A handshake completed before (later ones resend).
     was_connected: bool,
 }
@@ -210,6 +212,7 @@ impl Core {
                 redial: None,
                 down_since: Some(Instant::now()),
                 ack_sent: 0,
+                ack_at: None,
                 was_connected: false,
             });
         }
@@ -241,6 +244,10 @@ impl Core {
                 self.hello(link, gen, ack, session);
             }
             Cmd::Acked { link, upto } => self.acked(link, upto),
+            Cmd::AckAt { link, at } => {
+                let l = self.link(link);
+                l.ack_at = Some(l.ack_at.map_or(at, |t| t.min(at)));
+            }
             Cmd::SendAck { link, upto } => {
                 self.link(link);
                 self.ack(link, upto);
@@ -521,6 +528,7 @@ impl Core {
                 }
                 _ => None,
             })
+            .chain(self.links.iter().filter_map(|l| l.ack_at))
             .min()
     }
 
@@ -532,6 +540,13 @@ impl Core {
         let now = Instant::now();
         let gone_after = self.gone_after();
         for i in 0..self.links.len() {
+            if self.links[i].ack_at.is_some_and(|at| now >= at) {
+                // Everything delivered so far: the readers deliver frames before they let go of `inbound`.
+                self.links[i].ack_at = None;
+                let upto = self.links[i].shared.inbound.lock().seq;
+                self.ack(i, upto);
+                self.flush(i);
+            }
             let l = &mut self.links[i];
             if let Some((attempts, at)) = l.redial {
                 if now < at {

@@ -407,6 +407,8 @@ enum Cmd {
     Hello { link: usize, gen: u64, stream: Option<Stream>, ack: u64, session: u64 },
     Acked { link: usize, upto: u64 },
     SendAck { link: usize, upto: u64 },
+    /// Acknowledge everything delivered on `link` at `at` at the latest.
+    AckAt { link: usize, at: Instant },
     Closed { link: usize, gen: u64 },
     Shutdown,
 }

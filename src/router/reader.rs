@@ -137,7 +137,7 @@ fn handshake(shared: &Shared, stream: &mut Stream, gen: u64, dialed: Option<usiz
     };
     let _ = shared.core.send(Cmd::Hello { link: i, gen, stream: write_half, ack, session });
     let _ = stream.set_read_timeout(None);
-    let state = ReadState { buf, start: used, end, owed: 0, acked_upto: 0, last_ack: Instant::now(), ack_due: None, ended: None };
+    let state = ReadState { buf, start: used, end, owed: 0, acked_upto: 0, ack_timer: None, ended: None };
     Ok((i, ls, state))
 }
 
@@ -164,9 +164,8 @@ struct ReadState {
     /// Highest link sequence delivered, and the highest acknowledged.
     owed: u64,
     acked_upto: u64,
-    last_ack: Instant,
-    /// When what is owed is acknowledged at the latest (None: nothing owed).
-    ack_due: Option<Instant>,
+    /// When the I/O thread acknowledges what was delivered until then at the latest.
+    ack_timer: Option<Instant>,
     /// Why the connection ended, once it did.
     ended: Option<Ending>,
 }
@@ -258,38 +257,35 @@ impl Incoming {
             let _ = shared.core.send(Cmd::Acked { link: self.link, upto });
         }
         if let Some(upto) = delivered_to {
-            // Acknowledge at once every ACK_EVERY frames or ACK_DELAY; what is
-            // left is acknowledged at the latest ACK_DELAY after it arrived
-            // (by the reader thread), so a trickle of messages does not cost
-            // an ACK frame (and two wake-ups) each.
+            // Acknowledge at once every ACK_EVERY frames; otherwise the I/O
+            // thread acknowledges what was delivered at the latest ACK_DELAY
+            // after it arrived, so a trickle of messages does not cost an
+            // ACK frame (and two wake-ups) each.
             st.owed = st.owed.max(upto);
-            if st.owed >= st.acked_upto + ACK_EVERY || st.last_ack.elapsed() >= ACK_DELAY {
-                st.acknowledge(shared, self.link);
-            } else if st.ack_due.is_none() {
-                st.ack_due = Some(Instant::now() + ACK_DELAY);
+            if st.owed >= st.acked_upto + ACK_EVERY {
+                st.acked_upto = st.owed;
+                let _ = shared.core.send(Cmd::SendAck { link: self.link, upto: st.owed });
+            } else {
+                let now = Instant::now();
+                if st.ack_timer.is_none_or(|at| now >= at) {
+                    let at = now + ACK_DELAY;
+                    st.ack_timer = Some(at);
+                    let _ = shared.core.send(Cmd::AckAt { link: self.link, at });
+                }
             }
         }
         Ok(())
     }
 }
 
-impl ReadState {
-    fn acknowledge(&mut self, shared: &Shared, link: usize) {
-        self.acked_upto = self.owed;
-        self.last_ack = Instant::now();
-        self.ack_due = None;
-        let _ = shared.core.send(Cmd::SendAck { link, upto: self.owed });
-    }
-}
 
 /// The reader thread's part after the handshake: reads whenever data
-/// arrives (unless host threads read it) and acknowledges what is owed
-/// when it is due, until the connection has ended.
+/// arrives, unless host threads read the connection, until it has ended.
 fn serve(shared: &Shared, incoming: &Arc<Incoming>) {
     incoming.take_buffered(shared);
     shared.register(incoming);
     loop {
-        let ack_due = {
+        {
             let mut st = incoming.state.lock();
             if st.ended.is_some() {
                 break;
@@ -298,22 +294,16 @@ fn serve(shared: &Shared, incoming: &Arc<Incoming>) {
                 incoming.end(shared, &mut st, ("router shut down".into(), false));
                 break;
             }
-            if st.ack_due.is_some_and(|due| Instant::now() >= due) {
-                st.acknowledge(shared, incoming.link);
-            }
-            st.ack_due
-        };
-        let wait = ack_due.map(|due| due.saturating_duration_since(Instant::now()));
+        }
         if shared.host_reads() {
             // A host thread waiting for messages reads this connection itself.
-            std::thread::park_timeout(wait.map_or(STAND_DOWN, |w| w.min(STAND_DOWN)));
+            std::thread::park_timeout(STAND_DOWN);
             continue;
         }
-        match incoming.stream.wait_readable(wait) {
-            Ok(true) => {
+        match incoming.stream.wait_readable(None) {
+            Ok(_) => {
                 incoming.read_now(shared);
             }
-            Ok(false) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => incoming.end(shared, &mut incoming.state.lock(), (format!("waiting for data failed: {e}"), false)),
         }
