@@ -245,8 +245,10 @@ impl Core {
             }
             Cmd::Acked { link, upto } => self.acked(link, upto),
             Cmd::AckAt { link, at } => {
+                // The latest request wins: its reader asks again only after that time,
+                // so an earlier one may be postponed to it but none may be dropped.
                 let l = self.link(link);
-                l.ack_at = Some(l.ack_at.map_or(at, |t| t.min(at)));
+                l.ack_at = Some(l.ack_at.map_or(at, |t| t.max(at)));
             }
             Cmd::SendAck { link, upto } => {
                 self.link(link);
