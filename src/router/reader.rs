@@ -161,7 +161,8 @@ struct ReadState {
     buf: Vec<u8>,
     start: usize,
     end: usize,
-    /// Highest link sequence delivered, and the highest acknowledged.
+    /// Highest link sequence delivered, and the highest acknowledged at once
+    /// (the I/O thread's timed acknowledgements may have gone further).
     owed: u64,
     acked_upto: u64,
     /// When the I/O thread acknowledges what was delivered until then at the latest.
@@ -277,7 +278,6 @@ impl Incoming {
         Ok(())
     }
 }
-
 
 /// The reader thread's part after the handshake: reads whenever data
 /// arrives, unless host threads read the connection, until it has ended.
