@@ -5,11 +5,15 @@
 //! second process, which re-runs this binary as the receiving side).
 //!
 //! - throughput: 1M messages of 64 bytes (override with TESS_BENCH_N), sender → receiver
-//!   process; the receiver checks every counter (zero loss, in order) and reports back.
+//!   process; the receiver copies them into its own buffers as C hosts do (headers and payloads,
+//!   no allocation: `recv_many_into` / `recv_into`, which `tess_router_recv_many` /
+//!   `tess_router_recv` use), checks every counter (zero loss, in order) and reports back.
 //!   Raw baselines: the same 64-byte records written through a 256 KiB buffer (the practical
 //!   limit) and with one write(2) per record.
-//!   TESS_BENCH_ROUTER_ONLY=1 runs only the router throughput once and prints msg/s (for
-//!   profilers and quick comparisons).
+//!   The router is measured twice: receiving with `recv_many_into` (up to 256 messages per
+//!   call) and with `recv_into` (one per call). TESS_BENCH_ROUTER_ONLY=1 runs only the router
+//!   throughput once and prints msg/s (for profilers and quick comparisons; TESS_BENCH_SINK=one
+//!   receives one message per call).
 //! - latency: 64-byte messages paced at 10k msg/s for 2 s; each carries CLOCK_MONOTONIC send
 //!   time, the receiving process takes the one-way latency on arrival. Raw baseline: one
 //!   write(2) per record, blocking reads.
@@ -18,7 +22,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
-use tessera::router::{Config, Router, RouterError};
+use tessera::router::{Config, MessageInfo, Received, ReceivedMany, Router, RouterError};
 
 const MSG: usize = 64;
 const LAT_RATE: u64 = 10_000;
@@ -47,27 +51,57 @@ fn percentiles(mut lat: Vec<u64>) -> String {
 
 // ---- receiving side (child process) --------------------------------------------------------
 
-fn router_sink(sock: &str, n: u64, latency: bool) {
+/// What a receiving process checks and measures per message.
+struct Counted {
+    next: u64,
+    latency: Option<Vec<u64>>,
+}
+
+impl Counted {
+    fn take(&mut self, payload: &[u8]) {
+        assert_eq!(payload.len(), MSG);
+        let i = u64::from_le_bytes(payload[..8].try_into().unwrap());
+        assert_eq!(i, self.next, "loss, duplicate or reordering");
+        // Reads the clock only for latency: a clock read costs about as much as a raw record.
+        if let Some(lat) = &mut self.latency {
+            lat.push(mono_ns() - u64::from_le_bytes(payload[8..16].try_into().unwrap()));
+        }
+        self.next += 1;
+    }
+}
+
+fn router_sink(sock: &str, n: u64, mode: &str) {
+    let latency = mode == "latency";
     let rx = Router::new("rx", Config::default()).unwrap();
     rx.listen(&format!("unix:{sock}")).unwrap();
     println!("ready");
-    let mut lat = Vec::with_capacity(if latency { n as usize } else { 0 });
-    let mut next = 0u64;
+    let mut got = Counted { next: 0, latency: latency.then(|| Vec::with_capacity(n as usize)) };
+    // The copying receive a C host uses (`tess_router_recv` / `tess_router_recv_many`): headers
+    // and payloads into caller buffers, no allocation.
+    let mut infos = vec![MessageInfo::default(); if mode == "many" { 256 } else { 1 }];
+    let mut payloads = vec![0u8; infos.len() * 256];
     let deadline = Instant::now() + Duration::from_secs(120);
-    while next < n && Instant::now() < deadline {
-        // Reads the clock only for latency: a clock read costs about as much as a raw record.
-        while let Some(m) = rx.recv(Duration::from_millis(100)).unwrap() {
-            let i = u64::from_le_bytes(m.payload[..8].try_into().unwrap());
-            assert_eq!(i, next, "loss, duplicate or reordering");
-            if latency {
-                lat.push(mono_ns() - u64::from_le_bytes(m.payload[8..16].try_into().unwrap()));
+    while got.next < n && Instant::now() < deadline {
+        if mode == "many" {
+            while let ReceivedMany::Messages { count, .. } = rx.recv_many_into(Duration::from_millis(100), &mut infos, &mut payloads).unwrap() {
+                for k in 0..count {
+                    got.take(&payloads[k * MSG..(k + 1) * MSG]);
+                }
+                if got.next == n {
+                    break;
+                }
             }
-            next += 1;
-            if next == n {
-                break;
+        } else {
+            while let Received::Message(len) = rx.recv_into(Duration::from_millis(100), &mut infos[0], &mut payloads).unwrap() {
+                got.take(&payloads[..len]);
+                if got.next == n {
+                    break;
+                }
             }
         }
     }
+    let next = got.next;
+    let lat = got.latency.unwrap_or_default();
     rx.send("tx::ctl", 1, 0, &next.to_le_bytes()).unwrap();
     rx.flush(Duration::from_secs(10)).unwrap();
     println!("{}", if latency { format!("lat {}", percentiles(lat)) } else { format!("got {next}") });
@@ -119,10 +153,11 @@ fn sock_path(tag: &str) -> String {
     format!("/tmp/tess-bench-{tag}-{}.sock", std::process::id())
 }
 
-/// Messages per second through the router, across processes.
-fn router_throughput(n: u64) -> f64 {
+/// Messages per second through the router, across processes; `sink` is the receiving mode
+/// ("one": a message per call, "many": up to 256 per call).
+fn router_throughput(n: u64, sink: &str) -> f64 {
     let sock = sock_path("rt");
-    let (child, out) = spawn("router-sink", &sock, n, "throughput");
+    let (child, out) = spawn("router-sink", &sock, n, sink);
     let tx = Router::new("tx", Config::default()).unwrap();
     tx.connect("rx", &format!("unix:{sock}")).unwrap();
     let start = Instant::now();
@@ -230,7 +265,7 @@ fn main() {
         let n: u64 = args[3].parse().unwrap();
         let latency = args[4] == "latency";
         if args[1] == "router-sink" {
-            router_sink(&args[2], n, latency);
+            router_sink(&args[2], n, &args[4]);
         } else {
             raw_sink(&args[2], n, latency);
         }
@@ -245,7 +280,8 @@ fn main() {
         return;
     }
     if std::env::var_os("TESS_BENCH_ROUTER_ONLY").is_some() {
-        println!("{:.0}", router_throughput(n));
+        let sink = std::env::var("TESS_BENCH_SINK").unwrap_or_else(|_| "many".into());
+        println!("{:.0}", router_throughput(n, &sink));
         return;
     }
     let runs = 3;
@@ -254,20 +290,24 @@ fn main() {
         v[v.len() / 2]
     };
     let mut router = Vec::new();
+    let mut router_one = Vec::new();
     let mut raw_buf = Vec::new();
     let mut raw_unbuf = Vec::new();
     for _ in 0..runs {
-        router.push(router_throughput(n));
+        router.push(router_throughput(n, "many"));
+        router_one.push(router_throughput(n, "one"));
         raw_buf.push(raw_throughput(n, true));
         raw_unbuf.push(raw_throughput(n, false));
     }
-    let (r, rb, ru) = (median(router), median(raw_buf), median(raw_unbuf));
+    let (r, r1, rb, ru) = (median(router), median(router_one), median(raw_buf), median(raw_unbuf));
     println!("throughput, {n} messages of {MSG} bytes, two processes over a Unix socket (median of {runs}):");
     println!("| peer | msg/s | router / peer |");
     println!("|---|---|---|");
-    println!("| tessera router | {:.0} | 1.00 |", r);
+    println!("| tessera router, `recv_many_into` (up to 256 per call) | {:.0} | 1.00 |", r);
+    println!("| tessera router, `recv_into` (one per call) | {:.0} | {:.2} |", r1, r / r1);
     println!("| raw socket, 256 KiB buffered writes | {:.0} | {:.2} |", rb, r / rb);
     println!("| raw socket, one write per message | {:.0} | {:.2} |", ru, r / ru);
+    println!("(one per call against the buffered raw socket: {:.2})", r1 / rb);
     let rl: Vec<String> = router_latency().split_whitespace().map(String::from).collect();
     let wl: Vec<String> = raw_latency().split_whitespace().map(String::from).collect();
     println!("\none-way latency at {LAT_RATE} msg/s for {LAT_SECONDS} s, {MSG}-byte messages (µs):");

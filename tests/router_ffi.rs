@@ -129,3 +129,61 @@ fn statuses_of_bad_input() {
         tess_router_free(b);
     }
 }
+
+/// `tess_router_poll_many` / `tess_router_recv_many`: headers and payloads
+/// (packed back to back) of what was sent, in order, over several calls;
+/// the documented statuses for an empty queue, a first payload that does
+/// not fit and bad arguments.
+#[test]
+fn many_messages_per_call() {
+    unsafe {
+        let path = format!("unix:/tmp/tess-rfm-{}.sock", std::process::id());
+        let a = new_router("a", None);
+        let b = new_router("b", None);
+        let mut len = 0u32;
+        assert_eq!(tess_router_listen(a, c(&path).as_ptr(), null_mut(), 0, &mut len), TESS_SUCCESS | TESS_BUFFER_TOO_SMALL);
+        assert_eq!(tess_router_connect(b, c("a").as_ptr(), c(&path).as_ptr()), TESS_SUCCESS);
+        // Oracle: what was sent, in order.
+        let sent: Vec<(String, u16, Vec<u8>)> = (0..300u32).map(|i| (format!("a::n{}", i % 4), i as u16, vec![i as u8; (i % 50) as usize])).collect();
+        for (dst, command, payload) in &sent {
+            assert_eq!(tess_router_send(b, c(dst).as_ptr(), *command, 0, payload.as_ptr(), payload.len() as u32), TESS_SUCCESS);
+        }
+        assert_eq!(tess_router_flush(b, 10_000), TESS_SUCCESS);
+
+        let mut infos = vec![zero_message(); 7];
+        let mut payloads = [0u8; 120];
+        let mut count = 0u32;
+        let mut got: Vec<(String, u16, Vec<u8>)> = Vec::new();
+        // A first payload larger than the buffer: nothing is taken.
+        let too_small = sent.iter().position(|(_, _, p)| p.len() > 3).unwrap();
+        while got.len() < too_small {
+            assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 1, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_SUCCESS);
+            got.push((text(&infos[0].destination), infos[0].command, payloads[..len as usize].to_vec()));
+        }
+        assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 3, &mut count, &mut len), TESS_SUCCESS | TESS_BUFFER_TOO_SMALL);
+        assert_eq!((count, len, infos[0].payload_len), (0, sent[too_small].2.len() as u32, len));
+        while got.len() < sent.len() {
+            let status = tess_router_recv_many(a, 10_000, infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 120, &mut count, &mut len);
+            assert_eq!(status, TESS_SUCCESS);
+            assert!((1..=7).contains(&count));
+            let mut at = 0;
+            for info in &infos[..count as usize] {
+                let n = info.payload_len as usize;
+                got.push((text(&info.destination), info.command, payloads[at..at + n].to_vec()));
+                at += n;
+            }
+            assert_eq!(at, len as usize);
+        }
+        assert_eq!(got, sent);
+        assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_SUCCESS | TESS_WOULD_BLOCK);
+        assert_eq!((count, len), (0, 0));
+        assert_eq!(tess_router_recv_many(a, 1, infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_SUCCESS | TESS_TIMEOUT);
+        assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 0, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_FAILURE | TESS_INVALID_PARAM);
+        assert_eq!(tess_router_poll_many(a, null_mut(), 7, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_FAILURE | TESS_NULL_PARAM);
+        assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 7, null_mut(), 120, &mut count, &mut len), TESS_FAILURE | TESS_NULL_PARAM);
+        assert_eq!(tess_router_poll_many(a, infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 120, null_mut(), &mut len), TESS_FAILURE | TESS_NULL_PARAM);
+        assert_eq!(tess_router_poll_many(null(), infos.as_mut_ptr(), 7, payloads.as_mut_ptr(), 120, &mut count, &mut len), TESS_FAILURE | TESS_NULL_PARAM);
+        tess_router_free(a);
+        tess_router_free(b);
+    }
+}

@@ -1497,6 +1497,41 @@ namespace Tessera
         public static extern uint tess_router_recv(TessRouter* router, uint timeout_ms, TessRouterMessage* info, byte* payload, uint cap, uint* out_len);
 
         /// <summary>
+        ///  Takes up to `max` messages without blocking, with one call for many
+        ///  (for hosts that drain the queue): their headers go to `infos[0..]` and
+        ///  their payloads back to back, in order, to `payloads` (message k's payload
+        ///  starts where message k-1's ends; `infos[k].payload_len` bytes). Stops
+        ///  before a message whose payload does not fit the rest of `payloads`; it
+        ///  stays queued. Headers past `*out_count` may be overwritten.
+        ///
+        ///  @param[out] infos      Room for `max` headers.
+        ///  @param[in]  max        Headers available in `infos`. [Limit: &gt;= 1]
+        ///  @param[out] payloads   [opt] Buffer for the payloads (NULL with `cap` 0).
+        ///  @param[in]  cap        Bytes available in `payloads`.
+        ///  @param[out] out_count  Messages taken.
+        ///  @param[out] out_len    Payload bytes written.
+        ///  @return SUCCESS (`*out_count` &gt;= 1); SUCCESS | WOULD_BLOCK (queue empty, counts 0, `infos`
+        ///          untouched); SUCCESS | BUFFER_TOO_SMALL (`*out_count` = 0: the first message's payload
+        ///          does not fit; `infos[0]` describes it, `*out_len` is its length, and it stays queued);
+        ///          FAILURE with NULL_PARAM, INVALID_PARAM (`max` 0) or STALE_HANDLE.
+        ///
+        ///  # Safety
+        ///  Pointers must be NULL or valid; `infos` must hold `max` headers, `payloads` `cap` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_poll_many", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_poll_many(TessRouter* router, TessRouterMessage* infos, uint max, byte* payloads, uint cap, uint* out_count, uint* out_len);
+
+        /// <summary>
+        ///  `tess_router_poll_many`, waiting up to `timeout_ms` milliseconds for the first message.
+        ///  @return as `tess_router_poll_many`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+        ///
+        ///  # Safety
+        ///  As `tess_router_poll_many`.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "tess_router_recv_many", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint tess_router_recv_many(TessRouter* router, uint timeout_ms, TessRouterMessage* infos, uint max, byte* payloads, uint cap, uint* out_count, uint* out_len);
+
+        /// <summary>
         ///  Waits up to `timeout_ms` until every own message sent to peers is acknowledged.
         ///  @return SUCCESS; FAILURE with TIMEOUT or STALE_HANDLE.
         ///

@@ -1,10 +1,10 @@
 //! C API: the message router (cross-process dispatch over Unix or loopback TCP sockets).
 
-use super::buffer::{in_slice, in_str, out_ref, write_buffer};
+use super::buffer::{in_slice, in_str, out_ref, out_slice, write_buffer};
 use super::error::{ffi_status, FfiError, FfiResult};
 use super::handle::{boxed_ref, new_boxed, opaque_handle, take_boxed};
 use super::status::*;
-use crate::router::{Config, Message, PeerState, Router, RouterError};
+use crate::router::{Config, Copier, PeerState, ReceivedMany, Router, RouterError, View};
 use core::ffi::c_char;
 use std::time::Duration;
 
@@ -168,17 +168,16 @@ unsafe fn write_text(text: &str, out: *mut c_char, cap: u32, out_len: *mut u32, 
     Ok(status)
 }
 
-fn copy_name(dst: &mut [u8], name: &str) {
+/// Copies a validated name and a NUL terminator (names fit: ids are at most
+/// 63 bytes, destinations 255).
+fn copy_name(dst: &mut [u8], name: &[u8]) {
     let n = name.len().min(dst.len() - 1);
-    dst[..n].copy_from_slice(&name.as_bytes()[..n]);
-    dst[n..].fill(0);
+    dst[..n].copy_from_slice(&name[..n]);
+    dst[n] = 0;
 }
 
-/// Fills the caller's header and payload buffer; puts the message back when
-/// the payload does not fit.
-/// # Safety
-/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
-unsafe fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> FfiResult {
+/// Fills a message header.
+fn fill_info(info: &mut TessRouterMessage, m: &View<'_>) {
     info.seq = m.seq;
     info.command = m.command;
     info.flags = m.flags;
@@ -186,13 +185,46 @@ unsafe fn hand_out(r: &Router, m: Message, info: &mut TessRouterMessage, payload
     info.relayed = u8::from(m.relayed);
     info.reserved = [0; 3];
     info.payload_len = m.payload.len() as u32;
-    copy_name(&mut info.source, &m.source);
-    copy_name(&mut info.destination, &m.destination);
-    let status = write_buffer(&m.payload, payload, cap, out_len, "payload")?;
-    if status & TESS_BUFFER_TOO_SMALL != 0 {
-        r.unread(m);
+    copy_name(&mut info.source, m.source);
+    copy_name(&mut info.destination, m.destination);
+}
+
+/// Fills the caller's header and payload buffer straight from the input
+/// queue (no allocation); returns whether the message was taken (false
+/// when the payload does not fit: it stays queued).
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn hand_out(m: &View<'_>, info: &mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> (bool, FfiResult) {
+    fill_info(info, m);
+    match write_buffer(m.payload, payload, cap, out_len, "payload") {
+        Ok(status) => (status & TESS_BUFFER_TOO_SMALL == 0, Ok(status)),
+        Err(e) => (false, Err(e)),
     }
-    Ok(status)
+}
+
+/// Takes the next message into the caller's buffers, waiting up to `wait`;
+/// `empty` is the status when none came.
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+unsafe fn take_message(
+    router: *const TessRouter,
+    wait: Option<Duration>,
+    empty: TessStatus,
+    info: *mut TessRouterMessage,
+    payload: *mut u8,
+    cap: u32,
+    out_len: *mut u32,
+) -> FfiResult {
+    let r = self::router(router)?;
+    let info = out_ref(info, "info")?;
+    let len = out_ref(out_len, "out_len")?;
+    match r.offer_next(wait, |m| hand_out(m, info, payload, cap, out_len)).map_err(router_error)? {
+        Some(status) => status,
+        None => {
+            *len = 0;
+            Ok(empty)
+        }
+    }
 }
 
 /// Writes the default settings.
@@ -436,18 +468,7 @@ pub unsafe extern "C" fn tess_router_adopt(router: *const TessRouter, target: *c
 /// Pointers must be NULL or valid; `payload` must hold `cap` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn tess_router_poll(router: *const TessRouter, info: *mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> TessStatus {
-    ffi_status!({
-        let r = self::router(router)?;
-        let info = out_ref(info, "info")?;
-        let len = out_ref(out_len, "out_len")?;
-        match r.poll() {
-            Some(m) => hand_out(r, m, info, payload, cap, out_len),
-            None => {
-                *len = 0;
-                Ok(TESS_SUCCESS | TESS_WOULD_BLOCK)
-            }
-        }
-    })
+    ffi_status!({ take_message(router, None, TESS_SUCCESS | TESS_WOULD_BLOCK, info, payload, cap, out_len) })
 }
 
 /// Takes the next message, waiting up to `timeout_ms` milliseconds.
@@ -458,16 +479,106 @@ pub unsafe extern "C" fn tess_router_poll(router: *const TessRouter, info: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn tess_router_recv(router: *const TessRouter, timeout_ms: u32, info: *mut TessRouterMessage, payload: *mut u8, cap: u32, out_len: *mut u32) -> TessStatus {
     ffi_status!({
-        let r = self::router(router)?;
-        let info = out_ref(info, "info")?;
-        let len = out_ref(out_len, "out_len")?;
-        match r.recv(Duration::from_millis(u64::from(timeout_ms))).map_err(router_error)? {
-            Some(m) => hand_out(r, m, info, payload, cap, out_len),
-            None => {
-                *len = 0;
-                Ok(TESS_SUCCESS | TESS_TIMEOUT)
-            }
+        let wait = Duration::from_millis(u64::from(timeout_ms));
+        take_message(router, Some(wait), TESS_SUCCESS | TESS_TIMEOUT, info, payload, cap, out_len)
+    })
+}
+
+/// Takes up to `max` messages without blocking, with one call for many
+/// (for hosts that drain the queue): their headers go to `infos[0..]` and
+/// their payloads back to back, in order, to `payloads` (message k's payload
+/// starts where message k-1's ends; `infos[k].payload_len` bytes). Stops
+/// before a message whose payload does not fit the rest of `payloads`; it
+/// stays queued. Headers past `*out_count` may be overwritten.
+///
+/// @param[out] infos      Room for `max` headers.
+/// @param[in]  max        Headers available in `infos`. [Limit: >= 1]
+/// @param[out] payloads   [opt] Buffer for the payloads (NULL with `cap` 0).
+/// @param[in]  cap        Bytes available in `payloads`.
+/// @param[out] out_count  Messages taken.
+/// @param[out] out_len    Payload bytes written.
+/// @return SUCCESS (`*out_count` >= 1); SUCCESS | WOULD_BLOCK (queue empty, counts 0, `infos`
+///         untouched); SUCCESS | BUFFER_TOO_SMALL (`*out_count` = 0: the first message's payload
+///         does not fit; `infos[0]` describes it, `*out_len` is its length, and it stays queued);
+///         FAILURE with NULL_PARAM, INVALID_PARAM (`max` 0) or STALE_HANDLE.
+///
+/// # Safety
+/// Pointers must be NULL or valid; `infos` must hold `max` headers, `payloads` `cap` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn tess_router_poll_many(
+    router: *const TessRouter,
+    infos: *mut TessRouterMessage,
+    max: u32,
+    payloads: *mut u8,
+    cap: u32,
+    out_count: *mut u32,
+    out_len: *mut u32,
+) -> TessStatus {
+    ffi_status!({ take_messages(router, None, TESS_SUCCESS | TESS_WOULD_BLOCK, infos, max, payloads, cap, out_count, out_len) })
+}
+
+/// `tess_router_poll_many`, waiting up to `timeout_ms` milliseconds for the first message.
+/// @return as `tess_router_poll_many`, with SUCCESS | TIMEOUT instead of WOULD_BLOCK.
+///
+/// # Safety
+/// As `tess_router_poll_many`.
+#[no_mangle]
+pub unsafe extern "C" fn tess_router_recv_many(
+    router: *const TessRouter,
+    timeout_ms: u32,
+    infos: *mut TessRouterMessage,
+    max: u32,
+    payloads: *mut u8,
+    cap: u32,
+    out_count: *mut u32,
+    out_len: *mut u32,
+) -> TessStatus {
+    ffi_status!({
+        let wait = Duration::from_millis(u64::from(timeout_ms));
+        take_messages(router, Some(wait), TESS_SUCCESS | TESS_TIMEOUT, infos, max, payloads, cap, out_count, out_len)
+    })
+}
+
+/// Takes messages into the caller's arrays, waiting up to `wait` for the
+/// first; `empty` is the status when none came.
+/// # Safety
+/// Pointer arguments follow the calling export's contract (valid or NULL, sized as documented).
+#[allow(clippy::too_many_arguments)]
+unsafe fn take_messages(
+    router: *const TessRouter,
+    wait: Option<Duration>,
+    empty: TessStatus,
+    infos: *mut TessRouterMessage,
+    max: u32,
+    payloads: *mut u8,
+    cap: u32,
+    out_count: *mut u32,
+    out_len: *mut u32,
+) -> FfiResult {
+    let r = self::router(router)?;
+    let count = out_ref(out_count, "out_count")?;
+    let len = out_ref(out_len, "out_len")?;
+    if max == 0 {
+        return Err(FfiError::invalid("`max` must be at least 1"));
+    }
+    if infos.is_null() {
+        return Err(FfiError::null("infos"));
+    }
+    let infos = out_slice(infos, max as usize, "infos")?;
+    let payloads = out_slice(payloads, cap as usize, "payloads")?;
+    let mut copier = Copier::new(infos, payloads, fill_info);
+    let arrived = r.offer_each(wait, |m| copier.offer(m)).map_err(router_error)?;
+    (*count, *len) = (0, 0);
+    Ok(match copier.result(arrived) {
+        ReceivedMany::Messages { count: n, bytes } => {
+            (*count, *len) = (n as u32, bytes as u32);
+            TESS_SUCCESS
         }
+        ReceivedMany::TooSmall(needed) => {
+            *len = needed as u32;
+            TESS_SUCCESS | TESS_BUFFER_TOO_SMALL
+        }
+        ReceivedMany::Empty => empty,
     })
 }
 

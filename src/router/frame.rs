@@ -100,8 +100,41 @@ fn err<T>(text: impl Into<String>) -> Result<T, FrameError> {
 }
 
 /// True when `name` is 1..=`max` bytes of printable ASCII other than space.
+/// Checks eight bytes at a time: it runs for every name of every frame.
 pub fn valid_name(name: &[u8], max: usize) -> bool {
-    !name.is_empty() && name.len() <= max && name.iter().all(|b| (0x21..=0x7E).contains(b))
+    if name.is_empty() || name.len() > max {
+        return false;
+    }
+    if name.len() < 8 {
+        return name.iter().all(|&b| b > b' ' && b < 0x7F);
+    }
+    let mut outside = 0;
+    for w in name.chunks_exact(8) {
+        outside |= outside_printable(word(w));
+    }
+    // The last eight bytes (overlapping the words before): no byte-wise copy of the rest.
+    outside |= outside_printable(word(&name[name.len() - 8..]));
+    outside == 0
+}
+
+/// The eight bytes at the start of `bytes` as a word.
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
+}
+
+/// Non-zero when a byte of `w` is outside 0x21..=0x7E. Per byte `b`: the
+/// subtraction sets the top bit of `b - 0x21` when `b < 0x21` (ANDed with
+/// `!b` so bytes >= 0x80 do not count twice); the addition sets it in
+/// `b + 1` when `b > 0x7E`, and `| w` when `b >= 0x80`. A borrow or carry
+/// that crosses into the next byte only starts at a byte that is already
+/// flagged, so the result is zero exactly when every byte is in range.
+fn outside_printable(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let below = w.wrapping_sub(ONES * 0x21) & !w & TOP;
+    let above = (w.wrapping_add(ONES) | w) & TOP;
+    below | above
 }
 
 /// `a == b` for short names, compared eight bytes at a time inline: on the
@@ -111,19 +144,21 @@ pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut wa).zip(&mut wb) {
-        if u64::from_ne_bytes(x.try_into().expect("8 bytes")) != u64::from_ne_bytes(y.try_into().expect("8 bytes")) {
+    if a.len() < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        if word(x) != word(y) {
             return false;
         }
     }
-    let mut last = [0u8; 2 * 8];
-    last[..wa.remainder().len()].copy_from_slice(wa.remainder());
-    last[8..8 + wb.remainder().len()].copy_from_slice(wb.remainder());
-    last[..8] == last[8..]
+    // The last eight bytes, overlapping the words before.
+    let tail = a.len() - 8;
+    word(&a[tail..]) == word(&b[tail..])
 }
 
 /// Appends one encoded frame to `out`.
+#[inline]
 pub fn encode(out: &mut Vec<u8>, h: &Header, src: &[u8], dst: &[u8], payload: &[u8]) {
     let len = COUNTED_HEADER + src.len() + dst.len() + payload.len();
     // The header is assembled on the stack and appended at once: this runs once per message.
@@ -146,6 +181,7 @@ pub fn encode(out: &mut Vec<u8>, h: &Header, src: &[u8], dst: &[u8], payload: &[
 
 /// Bytes spanned by the encoded frame at the start of `buf` (a frame this
 /// process encoded or validated).
+#[inline]
 pub(crate) fn encoded_len(buf: &[u8]) -> usize {
     u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize + 4
 }
@@ -167,6 +203,7 @@ pub(crate) fn encoded_flags(buf: &[u8]) -> u16 {
 
 /// Reads the frame at the start of `buf` without checking it: for bytes
 /// that [`decode`] accepted before (they are copied, never re-received).
+#[inline]
 pub(crate) fn decode_validated(buf: &[u8]) -> (Frame<'_>, usize) {
     let used = encoded_len(buf);
     let src_len = u16_at(buf, 10) as usize;
@@ -191,10 +228,12 @@ pub struct Frame<'a> {
     pub payload: &'a [u8],
 }
 
+#[inline]
 fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+#[inline]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut v = [0u8; 8];
     v.copy_from_slice(&b[at..at + 8]);
@@ -206,6 +245,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// `Ok(None)`: more bytes are needed (and the bytes so far are plausible);
 /// `Ok(Some((frame, used)))`: a frame and the bytes it spans; `Err`: the
 /// bytes are not a valid frame for a payload limit of `max_payload`.
+#[inline]
 pub fn decode(buf: &[u8], max_payload: usize) -> Result<Option<(Frame<'_>, usize)>, FrameError> {
     if buf.len() < 4 {
         return Ok(None);
@@ -321,6 +361,28 @@ mod tests {
         assert_eq!((again, again_used, encoded_len(&buf), encoded_link_seq(&buf), encoded_flags(&buf)), (f, used, used, 5, 0x0300));
         let (ack, used2) = decode(&buf[used..], 16).unwrap().unwrap();
         assert_eq!((ack.header.kind, ack.header.link_seq, used + used2), (Kind::Ack, 4, buf.len()));
+    }
+
+    #[test]
+    fn valid_name_agrees_with_a_byte_by_byte_check() {
+        let oracle = |name: &[u8], max: usize| !name.is_empty() && name.len() <= max && name.iter().all(|&b| b > b' ' && b < 0x7F);
+        // Every byte value at every position of names of 1..=20 bytes.
+        for len in 1..=20 {
+            for at in 0..len {
+                for v in 0..=255u8 {
+                    let mut name = vec![b'a'; len];
+                    name[at] = v;
+                    assert_eq!(valid_name(&name, 255), oracle(&name, 255), "{name:?}");
+                }
+            }
+        }
+        let mut rng = crate::random::Rng::new(3);
+        for _ in 0..20_000 {
+            let len = rng.below(40) as usize;
+            // Mostly printable bytes, with the edges of the range and high bytes mixed in.
+            let name: Vec<u8> = (0..len).map(|_| [0x20, 0x21, 0x7E, 0x7F, 0x80, 0xFF, 0x00, 0x41 + rng.below(26) as u8][rng.below(8) as usize]).collect();
+            assert_eq!(valid_name(&name, 30), oracle(&name, 30), "{name:?}");
+        }
     }
 
     #[test]

@@ -10,17 +10,21 @@
 //!   frames with a 32-byte header ([`frame`]); a strict decoder closes a
 //!   connection that sends malformed bytes and logs why ([`Router::log`]).
 //! - **Threads**: a sending thread encodes its frame straight into the
-//!   link's outbox (a byte buffer); one background I/O thread per router
-//!   takes everything queued there at once, writes it with one `write(2)`
-//!   and keeps it until a cumulative acknowledgement covers it. A lone frame
-//!   on an idle link is written by the sending thread itself, on the
-//!   connection the I/O thread lends it while it has nothing to write. One reader
-//!   thread per connection validates whole reads and hands the plain
-//!   unicast frames for this process to the input queue as one batch; the
-//!   host thread turns them into messages as it takes them. Threads are woken
-//!   only when a queue goes from empty to non-empty. Nothing calls back into
-//!   the host: messages are taken with [`Router::poll`] (non-blocking) or
-//!   [`Router::recv`] (blocking with a timeout).
+//!   link's outbox (a byte buffer), through a cached route that needs no
+//!   table lock while the table is unchanged; one background I/O thread per
+//!   router takes everything queued there at once, writes it with one
+//!   `write(2)` and keeps it until a cumulative acknowledgement covers it. A
+//!   lone frame on an idle link is written by the sending thread itself, on
+//!   the connection the I/O thread lends it while it has nothing to write.
+//!   One reader thread per connection validates whole reads and hands the
+//!   plain unicast frames for this process to the input queue as one batch.
+//!   A host thread waiting in `recv` reads the connections itself (the
+//!   readers stand down meanwhile), so an arriving message wakes only it.
+//!   Nothing calls back into the host: messages are taken with
+//!   [`Router::poll`] / [`Router::recv`] (owned messages) or copied into
+//!   caller buffers without allocating ([`Router::poll_into`],
+//!   [`Router::recv_into`], and many per call with
+//!   [`Router::recv_many_into`]).
 //! - **Guarantees**: per-sender FIFO per destination; each link numbers its
 //!   frames, the receiver acknowledges them cumulatively, a dropped
 //!   connection is re-dialled and unacknowledged frames are resent; the
@@ -59,13 +63,18 @@
 //! ```
 
 pub mod frame;
+mod inbox;
 mod io;
 pub mod net;
+mod reader;
 #[cfg(test)]
 mod tests;
 
-use crossbeam::channel::{unbounded, Receiver, RecvTimeoutError, Sender};
+use crossbeam::channel::{unbounded, Receiver, Sender};
 use frame::{valid_name, MAX_ID_LEN, MAX_NAME_LEN};
+use inbox::{Batch, Cursor, Delivery};
+pub(crate) use inbox::{Copier, View};
+pub use inbox::{MessageInfo, Received, ReceivedMany};
 use net::{Address, Listener, Stream};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -221,6 +230,14 @@ pub struct RouterStats {
 }
 
 #[derive(Default)]
+struct SendCounters {
+    /// Own messages sent to peers and not acknowledged (at most `send_queue`).
+    in_flight: AtomicUsize,
+    /// The last message sequence given out.
+    msg_seq: AtomicU64,
+}
+
+#[derive(Default)]
 struct Stats {
     frames_sent: AtomicU64,
     frames_received: AtomicU64,
@@ -257,6 +274,8 @@ struct Outbox {
     bytes: Vec<u8>,
     /// Frames in `bytes`.
     frames: u64,
+    /// Those of them that count toward `send_queue`.
+    counted: u64,
     /// Link sequence of the next frame.
     next_seq: u64,
     /// The link's connection, lent by the I/O thread while the link is idle
@@ -286,23 +305,17 @@ mod anchors {
     use super::Route;
     use std::collections::HashMap;
 
-    /// Prefix → route, with a generation that changes on every change, so a
-    /// route looked up earlier can be reused while the generation holds.
+    /// Prefix → route.
     #[derive(Default)]
     pub(super) struct Anchors {
         map: HashMap<Box<str>, Route>,
-        generation: u64,
     }
 
     impl Anchors {
         pub(super) fn get(&self, prefix: &str) -> Option<Route> {
             self.map.get(prefix).copied()
         }
-        pub(super) fn generation(&self) -> u64 {
-            self.generation
-        }
         pub(super) fn insert(&mut self, prefix: &str, route: Route) {
-            self.generation += 1;
             self.map.insert(Box::from(prefix), route);
         }
         pub(super) fn insert_if_absent(&mut self, prefix: &str, route: Route) {
@@ -311,7 +324,6 @@ mod anchors {
             }
         }
         pub(super) fn remove(&mut self, prefix: &str) -> Option<Route> {
-            self.generation += 1;
             self.map.remove(prefix)
         }
     }
@@ -328,10 +340,27 @@ mod anchors {
 }
 use anchors::Anchors;
 
+/// The last destination a thread sent to and its route, valid for one
+/// router (`instance`) while its table generation is `generation`.
+struct LastRoute {
+    instance: u64,
+    generation: u64,
+    destination: String,
+    route: Option<Route>,
+    /// The link, when messages for `destination` go to it (the route is a
+    /// link and the destination is not migrating): later sends to it take
+    /// no table lock. Keeps only the small link record alive after its
+    /// router is gone (the I/O thread empties the outbox when it stops).
+    link: Option<Arc<LinkShared>>,
+}
+
 thread_local! {
-    /// The last destination this thread resolved and its route, tagged with
-    /// the router (its session) and the anchor generation it is valid for.
-    static LAST_ROUTE: std::cell::RefCell<(u64, u64, String, Option<Route>)> = const { std::cell::RefCell::new((0, 0, String::new(), None)) };
+    /// Set while a host thread waiting in `recv` reads a connection itself:
+    /// what it delivers it finds in the queue without being woken.
+    static HOST_READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static LAST_ROUTE: std::cell::RefCell<LastRoute> = const {
+        std::cell::RefCell::new(LastRoute { instance: 0, generation: 0, destination: String::new(), route: None, link: None })
+    };
 }
 
 struct Table {
@@ -371,31 +400,6 @@ fn counted(flags: u16) -> bool {
     flags & (frame::FLAG_RELAYED | frame::FLAG_MARKER) == 0
 }
 
-/// What the local input queue carries.
-enum Delivery {
-    /// One message.
-    One(Message),
-    /// Validated unicast DATA frames for this process, not relayed, in
-    /// arrival order: a reader hands over a whole read at once, and the host
-    /// thread turns the frames into messages as it takes them.
-    Frames(Batch),
-}
-
-impl Delivery {
-    fn messages(&self) -> usize {
-        match self {
-            Delivery::One(_) => 1,
-            Delivery::Frames(b) => b.frames,
-        }
-    }
-}
-
-/// Encoded frames and how many there are.
-struct Batch {
-    bytes: Vec<u8>,
-    frames: usize,
-}
-
 enum Cmd {
     /// A link's outbox became non-empty.
     Flush(usize),
@@ -403,6 +407,8 @@ enum Cmd {
     Hello { link: usize, gen: u64, stream: Option<Stream>, ack: u64, session: u64 },
     Acked { link: usize, upto: u64 },
     SendAck { link: usize, upto: u64 },
+    /// Acknowledge everything delivered on `link` at `at` at the latest.
+    AckAt { link: usize, at: Instant },
     Closed { link: usize, gen: u64 },
     Shutdown,
 }
@@ -413,6 +419,12 @@ struct Shared {
     config: Config,
     // Padded: read-locked per message, it must not share a cache line with counters other threads write.
     table: crossbeam::utils::CachePadded<RwLock<Table>>,
+    /// Changes with every change of `table`, under its write lock and before
+    /// anything else the writer does. Read per message by sending threads.
+    generation: crossbeam::utils::CachePadded<AtomicU64>,
+    /// Tells this router apart from every other one in the process (for the
+    /// threads' route caches).
+    instance: u64,
     holds: Mutex<Holds>,
     inbox: Sender<Delivery>,
     /// Messages in `inbox` (batches count their frames).
@@ -422,12 +434,22 @@ struct Shared {
     core: Sender<Cmd>,
     log: Mutex<VecDeque<String>>,
     stats: Stats,
-    in_flight: AtomicUsize,
+    /// Updated by every send: on a cache line of their own.
+    counters: crossbeam::utils::CachePadded<SendCounters>,
     shutdown: AtomicBool,
-    msg_seq: AtomicU64,
     next_gen: AtomicU64,
     /// Every open connection, so faults and shutdown can cut them all.
     streams: Mutex<Vec<(u64, Stream)>>,
+    /// Readiness of every handshaken connection (keyed by its number) and
+    /// a wake-up for deliveries: what a host thread waits on in `recv`.
+    poller: net::Poller,
+    /// The handshaken connections' receiving sides, for the host threads.
+    incoming: Mutex<Vec<Arc<reader::Incoming>>>,
+    /// Host threads waiting in `recv` right now.
+    host_waiting: AtomicUsize,
+    /// When a host thread last stopped waiting (nanoseconds since `epoch`; 0: never).
+    host_waited_at: AtomicU64,
+    epoch: Instant,
     threads: Mutex<Vec<JoinHandle<()>>>,
     echo_log: bool,
 }
@@ -439,6 +461,8 @@ const LOG_LINES: usize = 256;
 const DIRECT_WRITE_GAP: Duration = Duration::from_micros(20);
 /// Batch buffers kept for reuse (a fresh large buffer costs page faults).
 const SPARE_BATCHES: usize = 16;
+/// Size of a reader's buffer (more for a frame that does not fit).
+const READ_BUFFER: usize = 256 * 1024;
 
 impl Shared {
     fn log(&self, text: String) {
@@ -472,20 +496,80 @@ impl Shared {
         }
     }
 
-    /// [`Shared::resolve`] through this thread's cache of its last answer.
-    fn resolve_cached(&self, table: &Table, dest: &str) -> Option<Route> {
+    /// The routing table for writing. The generation changes first: a
+    /// sending thread that finds it unchanged under an outbox lock (see
+    /// [`Shared::send_on_cached_link`]) has queued its frame before anything
+    /// this writer queues on that link.
+    fn write_table(&self) -> parking_lot::RwLockWriteGuard<'_, Table> {
+        let table = self.table.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        table
+    }
+
+    /// [`Shared::resolve`] through this thread's cache of its last answer;
+    /// caches the link too when `dest` goes to one and is not migrating.
+    fn resolve_cached(&self, table: &Table, dest: &str, migrating: bool) -> Option<Route> {
+        // Stable while the read lock is held: writers change it under the write lock.
+        let generation = self.generation.load(Ordering::Acquire);
         LAST_ROUTE.with(|last| {
             let mut last = last.borrow_mut();
-            let (router, generation, name, route) = &mut *last;
-            if *router == self.session && *generation == table.anchors.generation() && frame::same_name(name.as_bytes(), dest.as_bytes()) {
-                return *route;
+            if last.instance == self.instance && last.generation == generation && frame::same_name(last.destination.as_bytes(), dest.as_bytes()) {
+                return last.route;
             }
-            *route = Self::resolve(table, dest);
-            (*router, *generation) = (self.session, table.anchors.generation());
-            name.clear();
-            name.push_str(dest);
-            *route
+            let route = Self::resolve(table, dest);
+            let link = match route {
+                Some(Route::Link(i)) if !migrating => Some(table.links[i].clone()),
+                _ => None,
+            };
+            *last = LastRoute { instance: self.instance, generation, destination: std::mem::take(&mut last.destination), route, link };
+            last.destination.clear();
+            last.destination.push_str(dest);
+            route
         })
+    }
+
+    /// Sends on the link this thread cached for `dest`, without the table
+    /// lock, when the table has not changed since (checked under the outbox
+    /// lock, so a concurrent writer either comes after this frame on the
+    /// link or makes this return `None`: then nothing was queued and the
+    /// caller takes the locked path). `None` too when nothing usable is
+    /// cached or the link is gone (the locked path reports it).
+    fn send_on_cached_link<'a>(&self, dest: &str, make: impl FnOnce(u64) -> OutFrame<'a>) -> Option<Result<(), RouterError>> {
+        LAST_ROUTE.with(|last| {
+            let last = last.borrow();
+            if last.instance != self.instance || !frame::same_name(last.destination.as_bytes(), dest.as_bytes()) {
+                return None;
+            }
+            let (Some(link), Some(Route::Link(i))) = (&last.link, last.route) else { return None };
+            if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
+                return None;
+            }
+            if let Err(e) = self.reserve(1) {
+                return Some(Err(e));
+            }
+            let msg_seq = self.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+            if self.enqueue_while(link, i, make(msg_seq), Some(last.generation)) {
+                Some(Ok(()))
+            } else {
+                self.unreserve(1);
+                None
+            }
+        })
+    }
+
+    /// Takes room for `n` own messages in the send queue.
+    fn reserve(&self, n: usize) -> Result<(), RouterError> {
+        let cap = self.config.send_queue;
+        let before = self.counters.in_flight.fetch_add(n, Ordering::AcqRel);
+        if before + n > cap {
+            self.unreserve(n);
+            return Err(RouterError::Full);
+        }
+        Ok(())
+    }
+
+    fn unreserve(&self, n: usize) {
+        self.counters.in_flight.fetch_sub(n, Ordering::AcqRel);
     }
 
     /// The link to `peer`, created (with an anchor `peer`) when new.
@@ -493,7 +577,7 @@ impl Shared {
         if let Some(&i) = self.table.read().by_peer.get(peer) {
             return i;
         }
-        let mut t = self.table.write();
+        let mut t = self.write_table();
         if let Some(&i) = t.by_peer.get(peer) {
             return i;
         }
@@ -506,6 +590,7 @@ impl Shared {
             outbox: Mutex::new(Outbox {
                 bytes: Vec::new(),
                 frames: 0,
+                counted: 0,
                 next_seq: 1,
                 lent: None,
                 written: 0,
@@ -522,17 +607,73 @@ impl Shared {
         self.queued.fetch_add(1, Ordering::AcqRel);
         // The receiver lives as long as `Router`; after it is gone nobody reads.
         let _ = self.inbox.send(Delivery::One(msg));
+        self.wake_host();
     }
 
-    /// An empty buffer for a batch, reused when one came back.
-    fn batch_buffer(&self) -> Vec<u8> {
-        self.spare_batches.lock().pop().unwrap_or_default()
+    /// Wakes a host thread waiting in `recv` for a delivery just made
+    /// (unless this thread is that host, reading a connection itself).
+    fn wake_host(&self) {
+        // Pairs with the fence in `HostWait::begin`: either the waiting host
+        // sees the delivery in the queue or this thread sees it waiting.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.host_waiting.load(Ordering::Relaxed) > 0 && !HOST_READING.with(std::cell::Cell::get) {
+            self.poller.wake();
+        }
     }
 
-    fn recycle_batch(&self, mut bytes: Vec<u8>) {
+    /// True while a host thread waits in `recv` or did so within
+    /// `reader::STAND_DOWN`: reader threads leave the connections to it.
+    fn host_reads(&self) -> bool {
+        if self.host_waiting.load(Ordering::Acquire) > 0 {
+            return true;
+        }
+        let last = self.host_waited_at.load(Ordering::Acquire);
+        last != 0 && self.since_epoch().saturating_sub(last) < reader::STAND_DOWN.as_nanos() as u64
+    }
+
+    /// Nanoseconds since the router was created (at least 1).
+    fn since_epoch(&self) -> u64 {
+        (self.epoch.elapsed().as_nanos() as u64).max(1)
+    }
+
+    /// Reads connection `gen` on a host thread waiting in `recv`.
+    fn read_connection(&self, gen: u64) {
+        let found = self.incoming.lock().iter().find(|c| c.gen == gen).cloned();
+        if let Some(incoming) = found {
+            HOST_READING.with(|r| r.set(true));
+            incoming.read_now(self);
+            HOST_READING.with(|r| r.set(false));
+        }
+    }
+
+    /// Lets host threads read a handshaken connection (its reader thread calls it).
+    fn register(&self, incoming: &Arc<reader::Incoming>) {
+        self.incoming.lock().push(incoming.clone());
+        if let Err(e) = self.poller.add(incoming.stream(), incoming.gen) {
+            self.log(format!("connection {} is read by its reader thread only: {e}", incoming.gen));
+        }
+    }
+
+    fn unregister(&self, incoming: &reader::Incoming) {
+        self.poller.remove(incoming.stream());
+        self.incoming.lock().retain(|c| c.gen != incoming.gen);
+    }
+
+    /// A buffer of at least `min_len` bytes (of any content) for a batch
+    /// or a reader, reused when one came back.
+    fn batch_buffer(&self, min_len: usize) -> Vec<u8> {
+        let mut bytes = self.spare_batches.lock().pop().unwrap_or_default();
+        if bytes.len() < min_len.max(READ_BUFFER) {
+            bytes.resize(min_len.max(READ_BUFFER), 0);
+        }
+        bytes
+    }
+
+    /// Takes back a delivered batch's buffer. Its bytes stay as they are:
+    /// whoever reuses it overwrites them.
+    fn recycle_batch(&self, bytes: Vec<u8>) {
         let mut spare = self.spare_batches.lock();
         if spare.len() < SPARE_BATCHES && bytes.capacity() <= 1 << 20 {
-            bytes.clear();
             spare.push(bytes);
         }
     }
@@ -540,6 +681,7 @@ impl Shared {
     fn deliver_batch(&self, batch: Batch) {
         self.queued.fetch_add(batch.frames, Ordering::AcqRel);
         let _ = self.inbox.send(Delivery::Frames(batch));
+        self.wake_host();
     }
 
     /// Encodes `out` into link `i`'s outbox with the next link sequence.
@@ -550,29 +692,55 @@ impl Shared {
     /// the outbox until the I/O thread moves it to its unacknowledged frames.
     /// For a gone peer the frame is dropped and counted lost.
     fn enqueue(&self, link: &LinkShared, i: usize, out: OutFrame<'_>) {
+        self.enqueue_while(link, i, out, None);
+    }
+
+    /// [`Shared::enqueue`], when `generation` is given only while the table
+    /// generation still is that; false (nothing queued) when it changed.
+    #[inline]
+    fn enqueue_while(&self, link: &LinkShared, i: usize, out: OutFrame<'_>, generation: Option<u64>) -> bool {
         let mut outbox = link.outbox.lock();
+        if generation.is_some_and(|g| self.generation.load(Ordering::Acquire) != g) {
+            return false;
+        }
         // Checked under the outbox lock: the I/O thread marks a link gone
         // before it empties the outbox under the same lock.
         if link.state.load(Ordering::Acquire) == PeerState::Gone as u8 {
             drop(outbox);
-            if counted(out.flags) {
-                self.in_flight.fetch_sub(1, Ordering::AcqRel);
-            }
-            bump(&self.stats.lost, 1);
-            self.log(format!("message for `{}` dropped: peer gone", link.peer));
-            return;
+            self.drop_for_gone_peer(link, counted(out.flags));
+            return true;
         }
         let from = outbox.bytes.len();
         let nothing_pending = outbox.written == from;
         let seq = outbox.next_seq;
         outbox.next_seq += 1;
         outbox.frames += 1;
+        outbox.counted += u64::from(counted(out.flags));
         let h = frame::Header { kind: out.kind, flags: out.flags, command: out.command, link_seq: seq, msg_seq: out.msg_seq };
         frame::encode(&mut outbox.bytes, &h, self.id.as_bytes(), out.dst.as_bytes(), out.payload);
-        if nothing_pending && !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
+        if nothing_pending {
+            self.start_writing(outbox, i, from);
+        }
+        true
+    }
+
+    /// A frame went into an outbox that had nothing to write: write it
+    /// directly or wake the I/O thread.
+    #[inline(never)]
+    fn start_writing(&self, mut outbox: parking_lot::MutexGuard<'_, Outbox>, i: usize, from: usize) {
+        if !(outbox.lent.is_some() && self.write_direct(&mut outbox, from)) {
             drop(outbox);
             let _ = self.core.send(Cmd::Flush(i));
         }
+    }
+
+    #[cold]
+    fn drop_for_gone_peer(&self, link: &LinkShared, counted: bool) {
+        if counted {
+            self.unreserve(1);
+        }
+        bump(&self.stats.lost, 1);
+        self.log(format!("message for `{}` dropped: peer gone", link.peer));
     }
 
     /// Writes the last frame of `outbox` (from byte `from` on) on the lent
@@ -634,7 +802,7 @@ impl Shared {
         match Self::resolve(&table, dest) {
             Some(Route::Local) if table.draining.contains(dest) => {
                 drop(table);
-                let mut t = self.table.write();
+                let mut t = self.write_table();
                 if t.draining.remove(dest) {
                     let waiting = self.holds.lock().draining.remove(dest).unwrap_or_default();
                     for m in waiting {
@@ -685,90 +853,23 @@ impl Shared {
     }
 }
 
-/// The host side of the input queue: what was taken from the channel and
-/// not handed out yet.
-#[derive(Default)]
-struct Cursor {
-    /// A message put back by `unread`; comes first.
-    peeked: Option<Message>,
-    /// Deliveries taken from the channel, oldest first; the front one may be
-    /// a batch partly handed out (up to `at`).
-    taken: VecDeque<Delivery>,
-    /// Offset of the next frame in the front batch.
-    at: usize,
-    /// Frames of the front batch handed out.
-    done: usize,
-    /// Names of the last message made from a batch, shared while they repeat.
-    source: Option<Arc<str>>,
-    destination: Option<Arc<str>>,
-}
+/// A host thread waiting in `recv`, counted while it waits.
+struct HostWait<'a>(&'a Shared);
 
-impl Cursor {
-    /// Messages held here.
-    fn len(&self) -> usize {
-        usize::from(self.peeked.is_some()) + self.taken.iter().map(Delivery::messages).sum::<usize>() - self.done
-    }
-
-    /// Appends a delivery taken from the channel.
-    fn take(&mut self, d: Delivery, queued: &AtomicUsize) {
-        queued.fetch_sub(d.messages(), Ordering::AcqRel);
-        self.taken.push_back(d);
-    }
-
-    /// The next message: the put-back one, then what was taken, then the channel.
-    fn next(&mut self, inbox: &Receiver<Delivery>, shared: &Shared) -> Option<Message> {
-        if let Some(m) = self.peeked.take() {
-            return Some(m);
-        }
-        if self.taken.is_empty() {
-            let d = inbox.try_recv().ok()?;
-            self.take(d, &shared.queued);
-        }
-        match self.taken.front()? {
-            Delivery::One(_) => match self.taken.pop_front() {
-                Some(Delivery::One(m)) => Some(m),
-                _ => unreachable!("front is one message"),
-            },
-            Delivery::Frames(batch) => {
-                let (f, used) = frame::decode_validated(&batch.bytes[self.at..]);
-                let source = interned(&mut self.source, f.src);
-                let destination = interned(&mut self.destination, f.dst);
-                let msg = Message {
-                    command: f.header.command,
-                    flags: (f.header.flags >> 8) as u8,
-                    kind: MessageKind::Unicast,
-                    relayed: false,
-                    seq: f.header.msg_seq,
-                    source,
-                    destination,
-                    payload: Arc::from(f.payload),
-                    marker: false,
-                };
-                self.at += used;
-                self.done += 1;
-                if self.at == batch.bytes.len() {
-                    if let Some(Delivery::Frames(b)) = self.taken.pop_front() {
-                        shared.recycle_batch(b.bytes);
-                    }
-                    self.at = 0;
-                    self.done = 0;
-                }
-                Some(msg)
-            }
-        }
+impl<'a> HostWait<'a> {
+    fn begin(shared: &'a Shared) -> Self {
+        shared.host_waiting.fetch_add(1, Ordering::SeqCst);
+        // Pairs with the fence in `Shared::wake_host`.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        HostWait(shared)
     }
 }
 
-/// `name` as a shared string, reusing `last` when it is the same.
-fn interned(last: &mut Option<Arc<str>>, name: &[u8]) -> Arc<str> {
-    match last {
-        Some(s) if frame::same_name(s.as_bytes(), name) => s.clone(),
-        _ => {
-            // Frames in a batch were validated: names are printable ASCII.
-            let s: Arc<str> = Arc::from(std::str::from_utf8(name).expect("validated ASCII"));
-            *last = Some(s.clone());
-            s
-        }
+impl Drop for HostWait<'_> {
+    fn drop(&mut self) {
+        let shared = self.0;
+        shared.host_waited_at.store(shared.since_epoch(), Ordering::Release);
+        shared.host_waiting.fetch_sub(1, Ordering::Release);
     }
 }
 
@@ -834,6 +935,11 @@ impl Router {
             id: Arc::from(id),
             session: new_session(),
             config,
+            generation: crossbeam::utils::CachePadded::new(AtomicU64::new(0)),
+            instance: {
+                static INSTANCES: AtomicU64 = AtomicU64::new(1);
+                INSTANCES.fetch_add(1, Ordering::Relaxed)
+            },
             table: crossbeam::utils::CachePadded::new(RwLock::new(Table {
                 anchors,
                 links: Vec::new(),
@@ -849,11 +955,15 @@ impl Router {
             core: core_tx,
             log: Mutex::new(VecDeque::new()),
             stats: Stats::default(),
-            in_flight: AtomicUsize::new(0),
+            counters: crossbeam::utils::CachePadded::new(SendCounters::default()),
             shutdown: AtomicBool::new(false),
-            msg_seq: AtomicU64::new(0),
             next_gen: AtomicU64::new(1),
             streams: Mutex::new(Vec::new()),
+            poller: net::Poller::new().map_err(|e| RouterError::Io(format!("cannot create a poller: {e}")))?,
+            incoming: Mutex::new(Vec::new()),
+            host_waiting: AtomicUsize::new(0),
+            host_waited_at: AtomicU64::new(0),
+            epoch: Instant::now(),
             threads: Mutex::new(Vec::new()),
             echo_log: std::env::var_os("TESS_ROUTER_LOG").is_some(),
         });
@@ -911,7 +1021,7 @@ impl Router {
     /// process when `peer` is the own id. Replaces an existing anchor.
     pub fn add_anchor(&self, prefix: &str, peer: &str) -> Result<(), RouterError> {
         check_name(prefix, "anchor prefix")?;
-        let mut t = self.shared.table.write();
+        let mut t = self.shared.write_table();
         let route = if peer == &*self.shared.id {
             Route::Local
         } else {
@@ -926,7 +1036,7 @@ impl Router {
         if prefix == &*self.shared.id {
             return Err(RouterError::Invalid("the own server id's anchor cannot be removed".into()));
         }
-        self.shared.table.write().anchors.remove(prefix).map(|_| ()).ok_or_else(|| RouterError::NotFound(prefix.to_string()))
+        self.shared.write_table().anchors.remove(prefix).map(|_| ()).ok_or_else(|| RouterError::NotFound(prefix.to_string()))
     }
 
     fn check_payload(&self, payload: &[u8]) -> Result<(), RouterError> {
@@ -937,23 +1047,13 @@ impl Router {
         Ok(())
     }
 
-    fn reserve(&self, n: usize) -> Result<(), RouterError> {
-        let cap = self.shared.config.send_queue;
-        let before = self.shared.in_flight.fetch_add(n, Ordering::AcqRel);
-        if before + n > cap {
-            self.shared.in_flight.fetch_sub(n, Ordering::AcqRel);
-            return Err(RouterError::Full);
-        }
-        Ok(())
-    }
-
     fn message(&self, command: u16, flags: u8, kind: MessageKind, dest: Arc<str>, payload: Arc<[u8]>) -> Message {
         Message {
             command,
             flags,
             kind,
             relayed: false,
-            seq: self.shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1,
+            seq: self.shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1,
             source: self.shared.id.clone(),
             destination: dest,
             payload,
@@ -975,12 +1075,19 @@ impl Router {
     /// Errors: `Invalid` (malformed destination), `PayloadTooLarge`,
     /// `NoRoute`, `PeerGone`, `Full` (nothing was queued; retry later).
     pub fn send(&self, destination: &str, command: u16, flags: u8, payload: &[u8]) -> Result<(), RouterError> {
+        let shared = &self.shared;
+        let data_frame = |msg_seq| OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
+        // A destination equal to the cached one was checked before.
+        if payload.len() <= shared.config.max_payload {
+            if let Some(sent) = shared.send_on_cached_link(destination, data_frame) {
+                return sent;
+            }
+        }
         check_name(destination, "destination")?;
         self.check_payload(payload)?;
-        let shared = &self.shared;
         let table = shared.table.read();
         let migrating = !table.migrating.is_empty() && table.migrating.contains(destination);
-        let route = shared.resolve_cached(&table, destination);
+        let route = shared.resolve_cached(&table, destination, migrating);
         match (migrating, route) {
             (true, _) | (false, Some(Route::Local)) => {
                 let msg = self.message(command, flags, MessageKind::Unicast, Arc::from(destination), Arc::from(payload));
@@ -995,10 +1102,9 @@ impl Router {
             }
             (false, Some(Route::Link(i))) => {
                 Self::link_usable(&table, i)?;
-                self.reserve(1)?;
-                let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
-                let out = OutFrame { kind: frame::Kind::Data, flags: u16::from(flags) << 8, command, msg_seq, dst: destination, payload };
-                shared.enqueue(&table.links[i], i, out);
+                shared.reserve(1)?;
+                let msg_seq = shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+                shared.enqueue(&table.links[i], i, data_frame(msg_seq));
                 Ok(())
             }
             (false, None) => Err(RouterError::NoRoute(destination.to_string())),
@@ -1037,9 +1143,9 @@ impl Router {
                 }
             }
         }
-        self.reserve(groups.len())?;
+        shared.reserve(groups.len())?;
         let payload: Arc<[u8]> = Arc::from(payload);
-        let msg_seq = shared.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let msg_seq = shared.counters.msg_seq.fetch_add(1, Ordering::Relaxed) + 1;
         for (d, (migrating, r)) in destinations.iter().zip(&routes) {
             if *r == Route::Local {
                 let mut msg = self.message(command, flags, MessageKind::Multicast, Arc::from(*d), payload.clone());
@@ -1064,7 +1170,7 @@ impl Router {
     /// Joins the broadcast group `group` (this process receives its broadcasts).
     pub fn join(&self, group: &str) -> Result<(), RouterError> {
         check_name(group, "group")?;
-        if !self.shared.table.write().groups.insert(Box::from(group)) {
+        if !self.shared.write_table().groups.insert(Box::from(group)) {
             return Err(RouterError::AlreadyExists(group.to_string()));
         }
         Ok(())
@@ -1073,7 +1179,7 @@ impl Router {
     /// Leaves the broadcast group `group`.
     pub fn leave(&self, group: &str) -> Result<(), RouterError> {
         check_name(group, "group")?;
-        if !self.shared.table.write().groups.remove(group) {
+        if !self.shared.write_table().groups.remove(group) {
             return Err(RouterError::NotFound(group.to_string()));
         }
         Ok(())
@@ -1089,7 +1195,7 @@ impl Router {
         let table = shared.table.read();
         let links: Vec<usize> =
             (0..table.links.len()).filter(|&i| table.links[i].state.load(Ordering::Acquire) != PeerState::Gone as u8).collect();
-        self.reserve(links.len())?;
+        shared.reserve(links.len())?;
         let payload: Arc<[u8]> = Arc::from(payload);
         let dst: Arc<str> = Arc::from(group);
         let msg = self.message(command, flags, MessageKind::Broadcast, dst.clone(), payload.clone());
@@ -1110,7 +1216,7 @@ impl Router {
     pub fn begin_migration(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         if Shared::resolve(&t, target) != Some(Route::Local) {
             return Err(RouterError::WrongState(format!("target `{target}` does not live in this process")));
         }
@@ -1145,7 +1251,7 @@ impl Router {
     pub fn end_migration(&self, target: &str, new_home: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         if !t.migrating.contains(target) {
             return Err(RouterError::WrongState(format!("target `{target}` is not migrating")));
         }
@@ -1172,7 +1278,7 @@ impl Router {
     pub fn adopt(&self, target: &str) -> Result<(), RouterError> {
         check_name(target, "target")?;
         let shared = &self.shared;
-        let mut t = shared.table.write();
+        let mut t = shared.write_table();
         let before = Shared::resolve(&t, target);
         t.migrating.remove(target);
         t.anchors.insert(target, Route::Local);
@@ -1189,7 +1295,8 @@ impl Router {
         Ok(())
     }
 
-    /// The next message, if any, without blocking.
+    /// The next message, if any, without blocking. Allocates the message's
+    /// payload; [`Router::poll_into`] copies into caller buffers instead.
     pub fn poll(&self) -> Option<Message> {
         self.cursor.lock().next(&self.inbox, &self.shared)
     }
@@ -1199,15 +1306,132 @@ impl Router {
         if let Some(m) = self.poll() {
             return Ok(Some(m));
         }
-        // Wait without the cursor lock, so other threads can still poll.
-        match self.inbox.recv_timeout(timeout) {
-            Ok(d) => {
-                let mut cursor = self.cursor.lock();
-                cursor.take(d, &self.shared.queued);
-                Ok(cursor.next(&self.inbox, &self.shared))
+        let Some(mut cursor) = self.wait_for_delivery(timeout)? else { return Ok(None) };
+        Ok(cursor.next(&self.inbox, &self.shared))
+    }
+
+    /// Copies the next message, if any, into `info` and `payload` without
+    /// blocking and without allocating. A payload longer than `payload`
+    /// gives [`Received::TooSmall`] with its length, and the message stays
+    /// first in the queue.
+    pub fn poll_into(&self, info: &mut MessageInfo, payload: &mut [u8]) -> Received {
+        self.offer_next(None, |v| inbox::copy_out(v, info, payload)).ok().flatten().unwrap_or(Received::Empty)
+    }
+
+    /// [`Router::poll_into`], waiting at most `timeout` for a message
+    /// ([`Received::Empty`] when none came).
+    pub fn recv_into(&self, timeout: Duration, info: &mut MessageInfo, payload: &mut [u8]) -> Result<Received, RouterError> {
+        Ok(self.offer_next(Some(timeout), |v| inbox::copy_out(v, info, payload))?.unwrap_or(Received::Empty))
+    }
+
+    /// Copies up to `infos.len()` queued messages, in order, into `infos`
+    /// and their payloads back to back into `payloads`, without blocking
+    /// and without allocating; stops before a message whose payload does not
+    /// fit the rest of `payloads` (it stays first in the queue). One call
+    /// takes the queue's lock once for all of them.
+    ///
+    /// # Panics
+    /// When `infos` is empty.
+    pub fn poll_many_into(&self, infos: &mut [MessageInfo], payloads: &mut [u8]) -> ReceivedMany {
+        self.recv_many(None, infos, payloads).unwrap_or(ReceivedMany::Empty)
+    }
+
+    /// [`Router::poll_many_into`], waiting at most `timeout` for the first
+    /// message ([`ReceivedMany::Empty`] when none came).
+    ///
+    /// # Panics
+    /// When `infos` is empty.
+    pub fn recv_many_into(&self, timeout: Duration, infos: &mut [MessageInfo], payloads: &mut [u8]) -> Result<ReceivedMany, RouterError> {
+        self.recv_many(Some(timeout), infos, payloads)
+    }
+
+    fn recv_many(&self, wait: Option<Duration>, infos: &mut [MessageInfo], payloads: &mut [u8]) -> Result<ReceivedMany, RouterError> {
+        assert!(!infos.is_empty(), "room for at least one message info");
+        let mut copier = inbox::Copier::new(infos, payloads, MessageInfo::fill);
+        let arrived = self.offer_each(wait, |v| copier.offer(v))?;
+        Ok(copier.result(arrived))
+    }
+
+    /// Shows the queued messages, in order, to `offer` until it declines
+    /// one (which stays first) or none is left, waiting up to `wait` for
+    /// the first (`None`: not at all). False when none came.
+    pub(crate) fn offer_each(&self, wait: Option<Duration>, mut offer: impl FnMut(&inbox::View<'_>) -> bool) -> Result<bool, RouterError> {
+        let Some(mut cursor) = self.cursor_at_message(wait)? else { return Ok(false) };
+        loop {
+            // The frames of a batch in one tight loop; anything else one by one.
+            let taken_all = match cursor.offer_batch(&mut offer, &self.shared) {
+                Some(all) => all,
+                None => {
+                    let v = cursor.front().expect("a message at hand");
+                    let taken = offer(&v);
+                    if taken {
+                        cursor.advance(&self.shared);
+                    }
+                    taken
+                }
+            };
+            if !taken_all || !cursor.fill(&self.inbox, &self.shared.queued) {
+                return Ok(true);
             }
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(RouterError::WrongState("router shut down".into())),
+        }
+    }
+
+    /// Shows the first message of the queue to `offer`, waiting up to
+    /// `wait` for one (`None`: not at all); `offer` says whether it took it,
+    /// and a message not taken stays first. `Ok(None)` when none came.
+    pub(crate) fn offer_next<T>(&self, wait: Option<Duration>, offer: impl FnOnce(&inbox::View<'_>) -> (bool, T)) -> Result<Option<T>, RouterError> {
+        let Some(mut cursor) = self.cursor_at_message(wait)? else { return Ok(None) };
+        let (taken, out) = offer(&cursor.front().expect("a message at hand"));
+        if taken {
+            cursor.advance(&self.shared);
+        }
+        Ok(Some(out))
+    }
+
+    /// The locked queue cursor with a message at hand, waiting up to `wait`
+    /// for one (`None`: not at all); `None` when none came.
+    fn cursor_at_message(&self, wait: Option<Duration>) -> Result<Option<parking_lot::MutexGuard<'_, Cursor>>, RouterError> {
+        let mut cursor = self.cursor.lock();
+        if cursor.fill(&self.inbox, &self.shared.queued) {
+            return Ok(Some(cursor));
+        }
+        // Wait without the lock, so other threads can still poll.
+        drop(cursor);
+        match wait {
+            Some(timeout) => self.wait_for_delivery(timeout),
+            None => Ok(None),
+        }
+    }
+
+    /// Waits for the next delivery without the cursor lock (so other threads
+    /// can still poll), then takes it under the lock; `None` on timeout.
+    /// While it waits this thread reads the connections itself (their
+    /// reader threads stand down): a message that arrives wakes only it.
+    fn wait_for_delivery(&self, timeout: Duration) -> Result<Option<parking_lot::MutexGuard<'_, Cursor>>, RouterError> {
+        let shared = &self.shared;
+        let deadline = Instant::now() + timeout;
+        let _waiting = HostWait::begin(shared);
+        let mut ready = [0u64; 16];
+        loop {
+            match self.inbox.try_recv() {
+                Ok(d) => {
+                    let mut cursor = self.cursor.lock();
+                    cursor.take(d, &shared.queued);
+                    return Ok(Some(cursor));
+                }
+                Err(crossbeam::channel::TryRecvError::Disconnected) => return Err(RouterError::WrongState("router shut down".into())),
+                Err(crossbeam::channel::TryRecvError::Empty) => {}
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            let n = shared.poller.wait(deadline - now, &mut ready).map_err(|e| RouterError::Io(format!("waiting for messages failed: {e}")))?;
+            for &key in &ready[..n] {
+                if key != net::WAKE_KEY {
+                    shared.read_connection(key);
+                }
+            }
         }
     }
 
@@ -1227,7 +1451,7 @@ impl Router {
     /// Waits until every own message sent to a peer is acknowledged, at most `timeout`.
     pub fn flush(&self, timeout: Duration) -> Result<(), RouterError> {
         let deadline = Instant::now() + timeout;
-        while self.shared.in_flight.load(Ordering::Acquire) > 0 {
+        while self.shared.counters.in_flight.load(Ordering::Acquire) > 0 {
             if Instant::now() >= deadline {
                 return Err(RouterError::Timeout);
             }

@@ -116,7 +116,7 @@ impl Stream {
         }
     }
 
-    fn fd(&self) -> std::os::unix::io::RawFd {
+    pub(crate) fn fd(&self) -> std::os::unix::io::RawFd {
         use std::os::unix::io::AsRawFd;
         match self {
             Stream::Unix(s) => s.as_raw_fd(),
@@ -162,6 +162,131 @@ impl Stream {
     /// nothing fits.
     pub fn send_now(&self, buf: &[u8]) -> io::Result<usize> {
         self.send_with(buf, libc::MSG_DONTWAIT)
+    }
+
+    /// Reads what has arrived, without waiting (the socket itself stays
+    /// blocking); `WouldBlock` when nothing has, `Ok(0)` at the end.
+    pub fn recv_now(&self, buf: &mut [u8]) -> io::Result<usize> {
+        // SAFETY: `self.fd()` is an open socket owned by `self`, and `buf` is
+        // valid for writes of `buf.len()` bytes.
+        let n = unsafe { libc::recv(self.fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    /// Waits until the socket is readable (or closed), at most `timeout`
+    /// (`None`: no limit); false on timeout.
+    pub fn wait_readable(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        let mut fds = libc::pollfd { fd: self.fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: `fds` is one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut fds, 1, timeout_ms(timeout)) };
+        match n {
+            n if n < 0 => Err(io::Error::last_os_error()),
+            0 => Ok(false),
+            _ => Ok(true),
+        }
+    }
+}
+
+/// A timeout for poll(2) and epoll_wait(2) in whole milliseconds, rounded
+/// up (a wait never ends early); -1 for none.
+fn timeout_ms(timeout: Option<Duration>) -> libc::c_int {
+    match timeout {
+        None => -1,
+        Some(t) => libc::c_int::try_from(t.as_nanos().div_ceil(1_000_000)).unwrap_or(libc::c_int::MAX),
+    }
+}
+
+/// Readiness of many sockets at once (epoll), plus a wake-up other threads
+/// can trigger (an eventfd): lets a thread wait for data on every
+/// connection and for messages delivered by other threads in one call.
+#[derive(Debug)]
+pub struct Poller {
+    epoll: std::os::fd::OwnedFd,
+    wake: std::os::fd::OwnedFd,
+}
+
+/// The key [`Poller::wait`] reports for [`Poller::wake`].
+pub const WAKE_KEY: u64 = u64::MAX;
+
+impl Poller {
+    /// A new, empty poller.
+    pub fn new() -> io::Result<Poller> {
+        use std::os::fd::FromRawFd;
+        // SAFETY: plain system calls; each descriptor is owned right after
+        // it is checked, so it is closed exactly once.
+        unsafe {
+            let epoll = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+            if epoll < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let epoll = std::os::fd::OwnedFd::from_raw_fd(epoll);
+            let wake = libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK);
+            if wake < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let wake = std::os::fd::OwnedFd::from_raw_fd(wake);
+            let poller = Poller { epoll, wake };
+            use std::os::fd::AsRawFd;
+            poller.ctl(libc::EPOLL_CTL_ADD, poller.wake.as_raw_fd(), WAKE_KEY)?;
+            Ok(poller)
+        }
+    }
+
+    fn ctl(&self, op: libc::c_int, fd: std::os::unix::io::RawFd, key: u64) -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        let mut ev = libc::epoll_event { events: libc::EPOLLIN as u32, u64: key };
+        // SAFETY: both descriptors are open; `ev` is valid for the call.
+        if unsafe { libc::epoll_ctl(self.epoll.as_raw_fd(), op, fd, &mut ev) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Reports `stream` readable under `key` from now on.
+    pub fn add(&self, stream: &Stream, key: u64) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_ADD, stream.fd(), key)
+    }
+
+    /// Stops reporting `stream` (call before the stream is closed).
+    pub fn remove(&self, stream: &Stream) {
+        let _ = self.ctl(libc::EPOLL_CTL_DEL, stream.fd(), 0);
+    }
+
+    /// Makes a current or the next [`Poller::wait`] return [`WAKE_KEY`].
+    pub fn wake(&self) {
+        use std::os::fd::AsRawFd;
+        let one = 1u64.to_ne_bytes();
+        // SAFETY: the eventfd is open; 8 bytes are written from a live array.
+        // It can only fail when the counter is near overflow: then it is set anyway.
+        let _ = unsafe { libc::write(self.wake.as_raw_fd(), one.as_ptr().cast(), one.len()) };
+    }
+
+    /// Waits at most `timeout` until a registered stream is readable or
+    /// [`Poller::wake`] was called, puts the keys of what is ready into
+    /// `keys` and returns how many (0 on timeout). A wake-up is consumed.
+    pub fn wait(&self, timeout: Duration, keys: &mut [u64; 16]) -> io::Result<usize> {
+        use std::os::fd::AsRawFd;
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 16];
+        // SAFETY: `events` is valid for 16 entries during the call.
+        let n = unsafe { libc::epoll_wait(self.epoll.as_raw_fd(), events.as_mut_ptr(), events.len() as libc::c_int, timeout_ms(Some(timeout))) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return if e.kind() == io::ErrorKind::Interrupted { Ok(0) } else { Err(e) };
+        }
+        let n = n as usize;
+        for (key, ev) in keys.iter_mut().zip(&events[..n]) {
+            *key = ev.u64;
+            if *key == WAKE_KEY {
+                let mut count = [0u8; 8];
+                // SAFETY: the eventfd is open and non-blocking; 8 bytes fit `count`.
+                let _ = unsafe { libc::read(self.wake.as_raw_fd(), count.as_mut_ptr().cast(), count.len()) };
+            }
+        }
+        Ok(n)
     }
 }
 

@@ -127,8 +127,12 @@ int main(void) {
     }
     CHECK(i == 1000);
     {
+        /* The first half one per call, the rest many per call (payloads back to back). */
+        static TessRouterMessage infos[16];
+        static uint8_t payloads[16 * 64];
+        uint32_t none = 0;
         int next = 0, ok = 1;
-        while (next < 1000) {
+        while (next < 500) {
             TessStatus st = tess_router_recv(a, 10000, &info, buf, sizeof buf, &len);
             int value;
             if (st != TESS_SUCCESS) {
@@ -140,7 +144,22 @@ int main(void) {
             ok &= strcmp((const char *)info.source, "b") == 0 && strcmp((const char *)info.destination, "a::stream") == 0;
             next++;
         }
+        while (ok && next < 1000) {
+            uint32_t count = 0, k;
+            TessStatus st = tess_router_recv_many(a, 10000, infos, 16, payloads, sizeof payloads, &count, &len);
+            ok &= st == TESS_SUCCESS && count >= 1 && count <= 16 && len == count * 64;
+            for (k = 0; ok && k < count; k++) {
+                int value;
+                memcpy(&value, payloads + k * 64, sizeof value);
+                ok &= value == next && infos[k].payload_len == 64 && infos[k].command == 0x0201;
+                ok &= strcmp((const char *)infos[k].destination, "a::stream") == 0;
+                next++;
+            }
+        }
         CHECK(ok && next == 1000);
+        CHECK_STATUS(tess_router_poll_many(a, infos, 16, payloads, sizeof payloads, &none, &len), TESS_SUCCESS | TESS_WOULD_BLOCK);
+        CHECK(none == 0);
+        CHECK_STATUS(tess_router_poll_many(a, infos, 0, payloads, sizeof payloads, &none, &len), TESS_FAILURE | TESS_INVALID_PARAM);
     }
     CHECK_STATUS(tess_router_poll(a, &info, buf, sizeof buf, &len), TESS_SUCCESS | TESS_WOULD_BLOCK);
     CHECK_STATUS(tess_router_recv(a, 1, &info, buf, sizeof buf, &len), TESS_SUCCESS | TESS_TIMEOUT);
