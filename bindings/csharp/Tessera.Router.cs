@@ -40,7 +40,16 @@ namespace Tessera
     /// thread); Dispose from one thread when no other uses it.</summary>
     public sealed unsafe class Router : TessHandle
     {
-        private byte[] buffer = new byte[256];
+        // Receive buffers, one per thread: any thread may receive, and a
+        // message's bytes are copied out before the call returns.
+        [ThreadStatic] private static byte[] buffer;
+        [ThreadStatic] private static TessRouterMessage[] infos;
+
+        private static byte[] Buffer(int atLeast)
+        {
+            if (buffer == null || buffer.Length < atLeast) buffer = new byte[atLeast];
+            return buffer;
+        }
 
         public Router(string serverId)
         {
@@ -203,8 +212,57 @@ namespace Tessera
             return Take(true, timeoutMs);
         }
 
+        /// <summary>Up to max waiting messages in one call (for draining the queue each frame). Never blocks.</summary>
+        public RouterMessage[] PollMany(int max)
+        {
+            return TakeMany(false, 0, max);
+        }
+
+        /// <summary>Up to max messages, waiting up to timeoutMs for the first; empty on timeout.</summary>
+        public RouterMessage[] ReceiveMany(uint timeoutMs, int max)
+        {
+            return TakeMany(true, timeoutMs, max);
+        }
+
+        private RouterMessage[] TakeMany(bool blocking, uint timeoutMs, int max)
+        {
+            if (max <= 0) return new RouterMessage[0];
+            if (infos == null || infos.Length < max) infos = new TessRouterMessage[max];
+            byte[] payloads = Buffer(16 * 1024);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                uint count, len, st;
+                fixed (TessRouterMessage* i = infos)
+                fixed (byte* b = payloads)
+                {
+                    st = blocking
+                        ? NativeMethods.tess_router_recv_many(R, timeoutMs, i, (uint)max, b, (uint)payloads.Length, &count, &len)
+                        : NativeMethods.tess_router_poll_many(R, i, (uint)max, b, (uint)payloads.Length, &count, &len);
+                }
+                Status.Check(st);
+                if ((st & (NativeMethods.TESS_WOULD_BLOCK | NativeMethods.TESS_TIMEOUT)) != 0) return new RouterMessage[0];
+                if ((st & NativeMethods.TESS_BUFFER_TOO_SMALL) != 0)
+                {
+                    payloads = Buffer((int)len); // the first message stays queued: take it again
+                    blocking = false;
+                    continue;
+                }
+                // Payloads lie back to back in the order of the headers.
+                var result = new RouterMessage[count];
+                int offset = 0;
+                for (int k = 0; k < count; k++)
+                {
+                    result[k] = ToMessage(ref infos[k], payloads, offset);
+                    offset += (int)infos[k].payload_len;
+                }
+                return result;
+            }
+            return new RouterMessage[0];
+        }
+
         private RouterMessage Take(bool blocking, uint timeoutMs)
         {
+            byte[] buffer = Buffer(256);
             for (int attempt = 0; attempt < 2; attempt++)
             {
                 TessRouterMessage info;
@@ -220,23 +278,28 @@ namespace Tessera
                 if ((st & (NativeMethods.TESS_WOULD_BLOCK | NativeMethods.TESS_TIMEOUT)) != 0) return null;
                 if ((st & NativeMethods.TESS_BUFFER_TOO_SMALL) != 0)
                 {
-                    buffer = new byte[len]; // the message stays queued: take it again
+                    buffer = Buffer((int)len); // the message stays queued: take it again
                     blocking = false;
                     continue;
                 }
-                var m = new RouterMessage();
-                m.Command = info.command;
-                m.Flags = info.flags;
-                m.Kind = (MessageKind)info.kind;
-                m.Relayed = info.relayed != 0;
-                m.Seq = info.seq;
-                m.Source = CString(info.source, 64);
-                m.Destination = CString(info.destination, 256);
-                m.Payload = new byte[len];
-                Array.Copy(buffer, m.Payload, (int)len);
-                return m;
+                return ToMessage(ref info, buffer, 0);
             }
             return null;
+        }
+
+        private static RouterMessage ToMessage(ref TessRouterMessage info, byte[] payloads, int offset)
+        {
+            var m = new RouterMessage();
+            m.Command = info.command;
+            m.Flags = info.flags;
+            m.Kind = (MessageKind)info.kind;
+            m.Relayed = info.relayed != 0;
+            m.Seq = info.seq;
+            fixed (byte* source = info.source) m.Source = CString(source, 64);
+            fixed (byte* destination = info.destination) m.Destination = CString(destination, 256);
+            m.Payload = new byte[info.payload_len];
+            Array.Copy(payloads, offset, m.Payload, 0, (int)info.payload_len);
+            return m;
         }
 
         private static string CString(byte* p, int cap)

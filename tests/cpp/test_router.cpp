@@ -43,6 +43,29 @@ int main() {
     CHECK(m && m->payload == big && m->flags == 5 && m->command == 0x0A01 && m->source == "b");
     CHECK(!a.poll());
 
+    // Many per call: payloads of mixed sizes (one larger than the wrapper's first buffer) arrive intact, in order.
+    const uint32_t batch = 40;
+    for (uint32_t i = 0; i < batch; i++) {
+        std::vector<uint8_t> p(i == 17 ? 70000 : 1 + i * 13);
+        for (size_t k = 0; k < p.size(); k++) p[k] = static_cast<uint8_t>(i + k);
+        moved.send("a::many", static_cast<uint16_t>(0x0D00 | i), p);
+    }
+    uint32_t got = 0;
+    bool intact = true;
+    for (int calls = 0; got < batch && calls < 1000; calls++) {
+        auto ms = calls % 2 ? a.poll_many(7) : a.recv_many(10000ms, 7);
+        CHECK(ms.size() <= 7);
+        for (const auto &x : ms) {
+            bool ok = x.command == (0x0D00 | got) && x.destination == "a::many" &&
+                      x.payload.size() == (got == 17 ? 70000u : 1 + got * 13);
+            for (size_t k = 0; ok && k < x.payload.size(); k++) ok = x.payload[k] == static_cast<uint8_t>(got + k);
+            intact &= ok;
+            got++;
+        }
+    }
+    CHECK(intact && got == batch);
+    CHECK(a.poll_many(8).empty() && a.poll_many(0).empty());
+
     // Multicast: one remote frame for two destinations, one local delivery.
     moved.multicast({"a::one", "b::self", "a::two"}, 0x0B00, "m", 1);
     auto local = moved.recv(10000ms);

@@ -38,6 +38,31 @@ namespace Tessera.Tests
                 bool same = bigMsg != null && bigMsg.Payload.Length == big.Length;
                 for (int i = 0; same && i < big.Length; i++) same = bigMsg.Payload[i] == big[i];
                 Check.True(same, "large payload intact");
+                // Many per call: mixed sizes, one larger than the wrapper's first payload buffer (16 KiB).
+                const int batch = 40;
+                for (int i = 0; i < batch; i++)
+                {
+                    var p = new byte[i == 17 ? 40000 : 1 + i * 13];
+                    for (int k = 0; k < p.Length; k++) p[k] = (byte)(i + k);
+                    b.Send("a::many", (ushort)(0x0D00 | i), p);
+                }
+                int got = 0;
+                bool intact = true;
+                for (int calls = 0; got < batch && calls < 1000; calls++)
+                {
+                    RouterMessage[] ms = calls % 2 == 1 ? a.PollMany(7) : a.ReceiveMany(10000, 7);
+                    intact &= ms.Length <= 7;
+                    foreach (RouterMessage x in ms)
+                    {
+                        bool good = x.Command == (0x0D00 | got) && x.Destination == "a::many"
+                            && x.Payload.Length == (got == 17 ? 40000 : 1 + got * 13);
+                        for (int k = 0; good && k < x.Payload.Length; k++) good = x.Payload[k] == (byte)(got + k);
+                        intact &= good;
+                        got++;
+                    }
+                }
+                Check.True(intact && got == batch, "many per call: every message intact, in order");
+                Check.True(a.PollMany(8).Length == 0 && a.PollMany(0).Length == 0, "many per call: nothing more");
                 Check.True(b.GetPeerState("a") == PeerState.Connected, "peer connected");
             }
         }

@@ -89,6 +89,12 @@ public:
     std::optional<RouterMessage> recv(std::chrono::milliseconds timeout) {
         return take(true, static_cast<uint32_t>(timeout.count()));
     }
+    /// Up to `max` waiting messages in one call (for draining the queue each frame); never blocks.
+    std::vector<RouterMessage> poll_many(size_t max) { return take_many(false, 0, max); }
+    /// Up to `max` messages, waiting up to `timeout` for the first.
+    std::vector<RouterMessage> recv_many(std::chrono::milliseconds timeout, size_t max) {
+        return take_many(true, static_cast<uint32_t>(timeout.count()), max);
+    }
     /// Waits until every own message sent to peers is acknowledged (throws TESS_TIMEOUT).
     void flush(std::chrono::milliseconds timeout) {
         check(tess_router_flush(raw_.get(), static_cast<uint32_t>(timeout.count())));
@@ -117,35 +123,80 @@ private:
     std::optional<RouterMessage> take(bool blocking, uint32_t timeout_ms) {
         TessRouterMessage info{};
         uint32_t len = 0;
-        if (buffer_.size() < 256) buffer_.resize(256);
+        std::vector<uint8_t> &buf = buffer();
+        if (buf.size() < 256) buf.resize(256);
         for (int attempt = 0; attempt < 2; attempt++) {
-            TessStatus st = blocking ? tess_router_recv(raw_.get(), timeout_ms, &info, buffer_.data(),
-                                                        static_cast<uint32_t>(buffer_.size()), &len)
-                                     : tess_router_poll(raw_.get(), &info, buffer_.data(),
-                                                        static_cast<uint32_t>(buffer_.size()), &len);
+            TessStatus st = blocking ? tess_router_recv(raw_.get(), timeout_ms, &info, buf.data(),
+                                                        static_cast<uint32_t>(buf.size()), &len)
+                                     : tess_router_poll(raw_.get(), &info, buf.data(),
+                                                        static_cast<uint32_t>(buf.size()), &len);
             check(st);
             if (st & (TESS_WOULD_BLOCK | TESS_TIMEOUT)) return std::nullopt;
             if (st & TESS_BUFFER_TOO_SMALL) {
-                buffer_.resize(len);  // the message stays queued: take it again
+                buf.resize(len);  // the message stays queued: take it again
                 blocking = false;
                 continue;
             }
-            RouterMessage m;
-            m.command = info.command;
-            m.flags = info.flags;
-            m.kind = info.kind;
-            m.relayed = info.relayed != 0;
-            m.seq = info.seq;
-            m.source = reinterpret_cast<const char *>(info.source);
-            m.destination = reinterpret_cast<const char *>(info.destination);
-            m.payload.assign(buffer_.begin(), buffer_.begin() + len);
-            return m;
+            return to_message(info, buf.data());
         }
         return std::nullopt;
     }
 
+    std::vector<RouterMessage> take_many(bool blocking, uint32_t timeout_ms, size_t max) {
+        std::vector<RouterMessage> out;
+        if (max == 0) return out;
+        static thread_local std::vector<TessRouterMessage> infos_;
+        infos_.resize(max);
+        std::vector<uint8_t> &buf = buffer();
+        if (buf.size() < 64 * 1024) buf.resize(64 * 1024);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            uint32_t count = 0, len = 0;
+            const auto cap = static_cast<uint32_t>(buf.size());
+            const auto n = static_cast<uint32_t>(max);
+            TessStatus st = blocking ? tess_router_recv_many(raw_.get(), timeout_ms, infos_.data(), n, buf.data(),
+                                                             cap, &count, &len)
+                                     : tess_router_poll_many(raw_.get(), infos_.data(), n, buf.data(), cap, &count,
+                                                             &len);
+            check(st);
+            if (st & (TESS_WOULD_BLOCK | TESS_TIMEOUT)) return out;
+            if (st & TESS_BUFFER_TOO_SMALL) {
+                buf.resize(len);  // the first message stays queued: take it again
+                blocking = false;
+                continue;
+            }
+            // Payloads lie back to back in the order of the headers.
+            size_t offset = 0;
+            out.reserve(count);
+            for (uint32_t k = 0; k < count; k++) {
+                out.push_back(to_message(infos_[k], buf.data() + offset));
+                offset += infos_[k].payload_len;
+            }
+            return out;
+        }
+        return out;
+    }
+
+    static RouterMessage to_message(const TessRouterMessage &info, const uint8_t *payload) {
+        RouterMessage m;
+        m.command = info.command;
+        m.flags = info.flags;
+        m.kind = info.kind;
+        m.relayed = info.relayed != 0;
+        m.seq = info.seq;
+        m.source = reinterpret_cast<const char *>(info.source);
+        m.destination = reinterpret_cast<const char *>(info.destination);
+        m.payload.assign(payload, payload + info.payload_len);
+        return m;
+    }
+
+    /// Receive buffers, one set per thread: any thread may receive, and a
+    /// message's copy lives only within the call.
+    static std::vector<uint8_t> &buffer() {
+        static thread_local std::vector<uint8_t> b;
+        return b;
+    }
+
     Owned<TessRouter, tess_router_free> raw_;
-    std::vector<uint8_t> buffer_;
 };
 
 }  // namespace tess
