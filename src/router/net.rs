@@ -1,4 +1,9 @@
 //! Addresses, streams and listeners over Unix domain sockets and TCP loopback.
+//!
+//! Also the router's one place for raw system calls (a documented unsafe hot
+//! spot): non-blocking receive and `poll(2)` on a stream, and the host
+//! poller's `epoll` and `eventfd`, which the standard library does not offer.
+//! Each `unsafe` block says why its call is sound.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
