@@ -260,31 +260,11 @@ namespace Tessera
             return new RouterMessage[0];
         }
 
+        // One message: the many-per-call path with room for one.
         private RouterMessage Take(bool blocking, uint timeoutMs)
         {
-            byte[] buffer = Buffer(256);
-            for (int attempt = 0; attempt < 2; attempt++)
-            {
-                TessRouterMessage info;
-                uint len;
-                uint st;
-                fixed (byte* b = buffer)
-                {
-                    st = blocking
-                        ? NativeMethods.tess_router_recv(R, timeoutMs, &info, b, (uint)buffer.Length, &len)
-                        : NativeMethods.tess_router_poll(R, &info, b, (uint)buffer.Length, &len);
-                }
-                Status.Check(st);
-                if ((st & (NativeMethods.TESS_WOULD_BLOCK | NativeMethods.TESS_TIMEOUT)) != 0) return null;
-                if ((st & NativeMethods.TESS_BUFFER_TOO_SMALL) != 0)
-                {
-                    buffer = Buffer((int)len); // the message stays queued: take it again
-                    blocking = false;
-                    continue;
-                }
-                return ToMessage(ref info, buffer, 0);
-            }
-            return null;
+            RouterMessage[] messages = TakeMany(blocking, timeoutMs, 1);
+            return messages.Length == 0 ? null : messages[0];
         }
 
         private static RouterMessage ToMessage(ref TessRouterMessage info, byte[] payloads, int offset)

@@ -31,7 +31,7 @@ namespace Tessera.Tests
                 Check.True(ok, "500 messages in order");
                 Check.True(a.Poll() == null, "nothing more");
                 // Larger than the wrapper's first buffer: BUFFER_TOO_SMALL, then the retry.
-                var big = new byte[5000];
+                var big = new byte[20000];
                 for (int i = 0; i < big.Length; i++) big[i] = (byte)(i * 13);
                 b.Send("a::big", 1, big);
                 RouterMessage bigMsg = a.Receive(10000);

@@ -120,42 +120,29 @@ public:
     TessRouter *get() const noexcept { return raw_.get(); }
 
 private:
+    /// One message: the many-per-call path with room for one.
     std::optional<RouterMessage> take(bool blocking, uint32_t timeout_ms) {
-        TessRouterMessage info{};
-        uint32_t len = 0;
-        std::vector<uint8_t> &buf = buffer();
-        if (buf.size() < 256) buf.resize(256);
-        for (int attempt = 0; attempt < 2; attempt++) {
-            TessStatus st = blocking ? tess_router_recv(raw_.get(), timeout_ms, &info, buf.data(),
-                                                        static_cast<uint32_t>(buf.size()), &len)
-                                     : tess_router_poll(raw_.get(), &info, buf.data(),
-                                                        static_cast<uint32_t>(buf.size()), &len);
-            check(st);
-            if (st & (TESS_WOULD_BLOCK | TESS_TIMEOUT)) return std::nullopt;
-            if (st & TESS_BUFFER_TOO_SMALL) {
-                buf.resize(len);  // the message stays queued: take it again
-                blocking = false;
-                continue;
-            }
-            return to_message(info, buf.data());
-        }
-        return std::nullopt;
+        auto messages = take_many(blocking, timeout_ms, 1);
+        if (messages.empty()) return std::nullopt;
+        return std::move(messages.front());
     }
 
     std::vector<RouterMessage> take_many(bool blocking, uint32_t timeout_ms, size_t max) {
         std::vector<RouterMessage> out;
         if (max == 0) return out;
-        static thread_local std::vector<TessRouterMessage> infos_;
-        infos_.resize(max);
-        std::vector<uint8_t> &buf = buffer();
+        // Receive buffers, one set per thread: any thread may receive, and
+        // the messages are copied out before the call returns.
+        static thread_local std::vector<TessRouterMessage> infos;
+        static thread_local std::vector<uint8_t> buf;
+        infos.resize(max);
         if (buf.size() < 64 * 1024) buf.resize(64 * 1024);
         for (int attempt = 0; attempt < 2; attempt++) {
             uint32_t count = 0, len = 0;
             const auto cap = static_cast<uint32_t>(buf.size());
             const auto n = static_cast<uint32_t>(max);
-            TessStatus st = blocking ? tess_router_recv_many(raw_.get(), timeout_ms, infos_.data(), n, buf.data(),
+            TessStatus st = blocking ? tess_router_recv_many(raw_.get(), timeout_ms, infos.data(), n, buf.data(),
                                                              cap, &count, &len)
-                                     : tess_router_poll_many(raw_.get(), infos_.data(), n, buf.data(), cap, &count,
+                                     : tess_router_poll_many(raw_.get(), infos.data(), n, buf.data(), cap, &count,
                                                              &len);
             check(st);
             if (st & (TESS_WOULD_BLOCK | TESS_TIMEOUT)) return out;
@@ -168,8 +155,8 @@ private:
             size_t offset = 0;
             out.reserve(count);
             for (uint32_t k = 0; k < count; k++) {
-                out.push_back(to_message(infos_[k], buf.data() + offset));
-                offset += infos_[k].payload_len;
+                out.push_back(to_message(infos[k], buf.data() + offset));
+                offset += infos[k].payload_len;
             }
             return out;
         }
@@ -187,13 +174,6 @@ private:
         m.destination = reinterpret_cast<const char *>(info.destination);
         m.payload.assign(payload, payload + info.payload_len);
         return m;
-    }
-
-    /// Receive buffers, one set per thread: any thread may receive, and a
-    /// message's copy lives only within the call.
-    static std::vector<uint8_t> &buffer() {
-        static thread_local std::vector<uint8_t> b;
-        return b;
     }
 
     Owned<TessRouter, tess_router_free> raw_;
