@@ -138,6 +138,7 @@ pub fn intersect_segment_poly_2d(p0: Vec3, p1: Vec3, verts: &[Vec3]) -> Option<(
     let (mut tmin, mut tmax) = (0.0f32, 1.0f32);
     let (mut seg_min, mut seg_max) = (-1i32, -1i32);
     let dir = sub(p1, p0);
+    let dir_len2 = (dir[0] * dir[0] + dir[2] * dir[2]).max(1.0);
     let n = verts.len();
     let mut j = n - 1;
     for i in 0..n {
@@ -145,16 +146,19 @@ pub fn intersect_segment_poly_2d(p0: Vec3, p1: Vec3, verts: &[Vec3]) -> Option<(
         let diff = sub(p0, verts[j]);
         let num = perp_2d(edge, diff);
         let den = perp_2d(dir, edge);
-        // Squared distances of both ends from the edge line, times |edge|^2 (no square roots).
+        // Squared distances of both ends from the edge line, times |edge|^2 (no square roots);
+        // the far end's only when the near one is on the line (rare: this runs per edge).
         let elen2 = edge[0] * edge[0] + edge[2] * edge[2];
         let g2 = GRAZE * GRAZE * elen2;
-        let num1 = perp_2d(edge, sub(p1, verts[j]));
-        if num * num <= g2 && num1 * num1 <= g2 {
-            // The segment runs along this edge (within float noise): it stays inside its half-plane.
-            j = i;
-            continue;
+        if num * num <= g2 {
+            let num1 = perp_2d(edge, sub(p1, verts[j]));
+            if num1 * num1 <= g2 {
+                // The segment runs along this edge (within float noise): it stays inside its half-plane.
+                j = i;
+                continue;
+            }
         }
-        if den * den < EPS * EPS * elen2.max(1.0) * (dir[0] * dir[0] + dir[2] * dir[2]).max(1.0) {
+        if den * den < EPS * EPS * elen2.max(1.0) * dir_len2 {
             // Parallel: inside or outside the half-plane.
             if num < 0.0 && num * num > g2 {
                 return None;

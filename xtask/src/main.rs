@@ -80,6 +80,13 @@ fn test(root: &Path) -> bool {
     print!("{out}");
     tally.add_cargo_output("cargo test", ok, &out);
 
+    // Detour itself as the oracle of the Detour-style navmesh queries (a workspace of its own:
+    // building Detour needs cmake and libclang, which nothing else does).
+    let detour = root.join("peers/detour/Cargo.toml");
+    let (ok, out) = run_capture(cargo().args(["test", "--release", "--no-fail-fast", "--color", "never", "--manifest-path"]).arg(&detour));
+    print!("{out}");
+    tally.add_cargo_output("cargo test (peers/detour)", ok, &out);
+
     // The release library the hosts link against; building it regenerates the header and C# file.
     tally.step("cargo build --release", run(cargo().args(["build", "--release", "--lib"])));
     tally.step("generated header and C# declarations are committed", hosts::generated_files_fresh(root));

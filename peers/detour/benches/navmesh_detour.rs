@@ -1,0 +1,191 @@
+//! tessera and Detour side by side on the Recast demo navmeshes: the same
+//! polygons, the same 256 seeded point pairs per mesh, the same queries, in
+//! one run (`cargo bench` in `peers/detour`). Each iteration runs all 256
+//! queries; divide by 256 for per-query times.
+//!
+//! - `full_query`: nearest polygon for both ends + find path + straight path;
+//! - `nearest_both`: nearest polygon for both ends;
+//! - `raycast`: from the start point (on its polygon) towards the end point.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
+use tessera::random::Rng;
+use tessera_detour_peer::{Detour, PolyMesh, StraightScratch};
+
+const PAIRS: usize = 256;
+const EXT: [f32; 3] = [2.0, 4.0, 2.0];
+const MESHES: [&str; 3] = ["dungeon", "nav_test", "undulating"];
+
+type Pair = ([f32; 3], [f32; 3]);
+
+struct Case {
+    name: &'static str,
+    mesh: Arc<NavMesh>,
+    detour: Detour,
+    pairs: Vec<Pair>,
+}
+
+fn cases() -> Vec<Case> {
+    MESHES
+        .iter()
+        .map(|&name| {
+            let text = std::fs::read_to_string(format!(
+                "{}/../../data/navmesh/{name}.navmesh.obj",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            let mesh = Arc::new(NavMesh::from_obj(&text).unwrap());
+            let detour = Detour::new(&PolyMesh::from_obj(&text).unwrap(), 2048).unwrap();
+            // The pairs of benches/navmesh.rs: seed 42, area-weighted random points.
+            let q = NavMeshQuery::new(mesh.clone(), 16);
+            let f = QueryFilter::default();
+            let mut rng = Rng::new(42);
+            let pairs = (0..PAIRS)
+                .map(|_| {
+                    (
+                        q.find_random_point(&f, &mut rng).unwrap().1,
+                        q.find_random_point(&f, &mut rng).unwrap().1,
+                    )
+                })
+                .collect();
+            Case {
+                name,
+                mesh,
+                detour,
+                pairs,
+            }
+        })
+        .collect()
+}
+
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(20)
+        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(500));
+    g.throughput(Throughput::Elements(PAIRS as u64));
+    g
+}
+
+fn bench(c: &mut Criterion) {
+    let cases = cases();
+    let f = QueryFilter::default();
+    let mut g = group(c, "navmesh_full_query");
+    for case in &cases {
+        let mut q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        let (mut path, mut straight) = (Vec::with_capacity(2048), Vec::with_capacity(4096));
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                let mut total = 0;
+                for &(s, e) in black_box(&case.pairs) {
+                    let (sp, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+                    let (ep, e2) = q.find_nearest_poly(e, EXT, &f).unwrap();
+                    q.find_path(sp, ep, s2, e2, &f, &mut path).unwrap();
+                    q.find_straight_path(s2, e2, &path, 0, &mut straight)
+                        .unwrap();
+                    total += straight.len();
+                }
+                total
+            })
+        });
+        let d = &case.detour;
+        let (mut dpath, mut dstraight, mut scratch) = (
+            Vec::with_capacity(2048),
+            Vec::with_capacity(4096),
+            StraightScratch::default(),
+        );
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                let mut total = 0;
+                for &(s, e) in black_box(&case.pairs) {
+                    let (sr, s2) = d.nearest(s, EXT);
+                    let (er, e2) = d.nearest(e, EXT);
+                    d.find_path(sr, er, s2, e2, &mut dpath);
+                    d.straight_path(s2, e2, &dpath, &mut dstraight, &mut scratch);
+                    total += dstraight.len();
+                }
+                total
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = group(c, "navmesh_nearest_both");
+    for case in &cases {
+        let q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                let mut acc = 0u32;
+                for &(s, e) in black_box(&case.pairs) {
+                    acc ^= q.find_nearest_poly(s, EXT, &f).unwrap().0;
+                    acc ^= q.find_nearest_poly(e, EXT, &f).unwrap().0;
+                }
+                acc
+            })
+        });
+        let d = &case.detour;
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                let mut acc = 0u32;
+                for &(s, e) in black_box(&case.pairs) {
+                    acc ^= d.nearest(s, EXT).0;
+                    acc ^= d.nearest(e, EXT).0;
+                }
+                acc
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = group(c, "navmesh_raycast");
+    for case in &cases {
+        let q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        let starts: Vec<(u32, [f32; 3], [f32; 3])> = case
+            .pairs
+            .iter()
+            .map(|&(s, e)| {
+                let (p, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+                (p, s2, e)
+            })
+            .collect();
+        let mut visited = vec![0u32; 256];
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                let mut acc = 0.0f32;
+                for &(p, s, e) in black_box(&starts) {
+                    acc += q.raycast(p, s, e, &f, &mut visited).unwrap().t.min(2.0);
+                }
+                acc
+            })
+        });
+        let d = &case.detour;
+        let dstarts: Vec<(u32, [f32; 3], [f32; 3])> = case
+            .pairs
+            .iter()
+            .map(|&(s, e)| {
+                let (r, s2) = d.nearest(s, EXT);
+                (r, s2, e)
+            })
+            .collect();
+        let mut dvisited = vec![0u32; 256];
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                let mut acc = 0.0f32;
+                for &(r, s, e) in black_box(&dstarts) {
+                    acc += d.raycast(r, s, e, &mut dvisited).0.min(2.0);
+                }
+                acc
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,90 @@
+//! Runs one query kind of one engine in a loop, for profilers and instruction
+//! counts: `query_loop <tessera|detour> <raycast|nearest|full> <mesh> <rounds>`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
+use tessera::random::Rng;
+use tessera_detour_peer::{Detour, PolyMesh, StraightScratch};
+
+const EXT: [f32; 3] = [2.0, 4.0, 2.0];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (engine, kind, name, rounds) = (
+        &args[1],
+        &args[2],
+        &args[3],
+        args[4].parse::<usize>().unwrap(),
+    );
+    let text = std::fs::read_to_string(format!(
+        "{}/../../data/navmesh/{name}.navmesh.obj",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mesh = Arc::new(NavMesh::from_obj(&text).unwrap());
+    let detour = Detour::new(&PolyMesh::from_obj(&text).unwrap(), 2048).unwrap();
+    let f = QueryFilter::default();
+    let mut q = NavMeshQuery::new(mesh.clone(), 2048);
+    let mut rng = Rng::new(42);
+    let pairs: Vec<([f32; 3], [f32; 3])> = (0..256)
+        .map(|_| {
+            (
+                q.find_random_point(&f, &mut rng).unwrap().1,
+                q.find_random_point(&f, &mut rng).unwrap().1,
+            )
+        })
+        .collect();
+    let (mut path, mut straight) = (Vec::with_capacity(2048), Vec::with_capacity(4096));
+    let (mut dpath, mut dstraight, mut scratch) = (
+        Vec::with_capacity(2048),
+        Vec::with_capacity(4096),
+        StraightScratch::default(),
+    );
+    let mut visited = [0u32; 256];
+    let starts: Vec<(u32, [f32; 3], u32, [f32; 3])> = pairs
+        .iter()
+        .map(|&(s, _)| {
+            let (p, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+            let (r, d2) = detour.nearest(s, EXT);
+            (p, s2, r, d2)
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    let mut acc = 0.0f32;
+    for _ in 0..rounds {
+        for (k, &(s, e)) in black_box(&pairs).iter().enumerate() {
+            let (p, s2, r, d2) = starts[k];
+            match (engine.as_str(), kind.as_str()) {
+                ("tessera", "raycast") => {
+                    acc += q.raycast(p, s2, e, &f, &mut visited).unwrap().t.min(2.0)
+                }
+                ("detour", "raycast") => acc += detour.raycast(r, d2, e, &mut visited).0.min(2.0),
+                ("tessera", "nearest") => acc += q.find_nearest_poly(s, EXT, &f).unwrap().1[0],
+                ("detour", "nearest") => acc += detour.nearest(s, EXT).1[0],
+                ("tessera", "full") => {
+                    let (sp, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+                    let (ep, e2) = q.find_nearest_poly(e, EXT, &f).unwrap();
+                    q.find_path(sp, ep, s2, e2, &f, &mut path).unwrap();
+                    q.find_straight_path(s2, e2, &path, 0, &mut straight)
+                        .unwrap();
+                    acc += straight.len() as f32;
+                }
+                ("detour", "full") => {
+                    let (sr, s2) = detour.nearest(s, EXT);
+                    let (er, e2) = detour.nearest(e, EXT);
+                    detour.find_path(sr, er, s2, e2, &mut dpath);
+                    detour.straight_path(s2, e2, &dpath, &mut dstraight, &mut scratch);
+                    acc += dstraight.len() as f32;
+                }
+                _ => panic!(
+                    "usage: query_loop <tessera|detour> <raycast|nearest|full> <mesh> <rounds>"
+                ),
+            }
+        }
+    }
+    eprintln!(
+        "{engine} {kind} {name}: {:.1} ns per query ({acc})",
+        t.elapsed().as_nanos() as f64 / (rounds * 256) as f64
+    );
+}

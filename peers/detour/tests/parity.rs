@@ -1,0 +1,126 @@
+//! Detour as the oracle for tessera's Detour-style queries: on the three Recast
+//! demo meshes and 256 seeded point pairs each, both libraries must find the
+//! same nearest polygons and points, the same raycast hits, and straight paths
+//! of the same length wherever both reach the goal.
+
+use std::sync::Arc;
+use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
+use tessera::random::Rng;
+use tessera_detour_peer::{partial, succeeded, Detour, PolyMesh, StraightScratch};
+
+const EXT: [f32; 3] = [2.0, 4.0, 2.0];
+
+fn load(name: &str) -> (Arc<NavMesh>, Detour) {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../data/navmesh/{name}.navmesh.obj",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    (
+        Arc::new(NavMesh::from_obj(&text).unwrap()),
+        Detour::new(&PolyMesh::from_obj(&text).unwrap(), 2048).unwrap(),
+    )
+}
+
+fn xz_length(points: impl Iterator<Item = [f32; 3]>) -> f32 {
+    let pts: Vec<[f32; 3]> = points.collect();
+    pts.windows(2)
+        .map(|w| (w[1][0] - w[0][0]).hypot(w[1][2] - w[0][2]))
+        .sum()
+}
+
+fn dist(a: [f32; 3], b: [f32; 3]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+#[test]
+fn tessera_agrees_with_detour() {
+    for name in ["dungeon", "nav_test", "undulating"] {
+        let (mesh, detour) = load(name);
+        let mut q = NavMeshQuery::new(mesh.clone(), 2048);
+        let f = QueryFilter::default();
+        let mut rng = Rng::new(42);
+        let (mut path, mut straight) = (Vec::with_capacity(2048), Vec::with_capacity(4096));
+        let (mut dpath, mut dstraight, mut scratch) = (
+            Vec::with_capacity(2048),
+            Vec::with_capacity(4096),
+            StraightScratch::default(),
+        );
+        let mut compared = 0;
+        for _ in 0..256 {
+            let s = q.find_random_point(&f, &mut rng).unwrap().1;
+            let e = q.find_random_point(&f, &mut rng).unwrap().1;
+            let (sp, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+            let (ep, e2) = q.find_nearest_poly(e, EXT, &f).unwrap();
+            let (dsr, ds2) = detour.nearest(s, EXT);
+            let (der, de2) = detour.nearest(e, EXT);
+            assert_eq!(
+                (detour.poly_index(dsr), detour.poly_index(der)),
+                (sp, ep),
+                "{name}: nearest polygons of {s:?} / {e:?}"
+            );
+            assert!(
+                dist(s2, ds2) < 1e-3 && dist(e2, de2) < 1e-3,
+                "{name}: nearest points {s2:?} / {ds2:?}, {e2:?} / {de2:?}"
+            );
+
+            let mut visited = [0u32; 256];
+            let hit = q.raycast(sp, s2, e, &f, &mut visited).unwrap();
+            let mut dvisited = [0; 256];
+            let (dt, dn, dstatus) = detour.raycast(dsr, ds2, e, &mut dvisited);
+            assert!(succeeded(dstatus));
+            let same_t = (hit.t == f32::MAX && dt == f32::MAX) || (hit.t - dt).abs() < 1e-4;
+            assert!(
+                same_t,
+                "{name}: raycast {s2:?} -> {e:?}: t {} against Detour's {dt}",
+                hit.t
+            );
+            assert_eq!(hit.visited.min(256), dn, "{name}: raycast polygons");
+
+            let result = q.find_path(sp, ep, s2, e2, &f, &mut path).unwrap();
+            q.find_straight_path(s2, e2, &path, 0, &mut straight)
+                .unwrap();
+            let dstatus = detour.find_path(dsr, der, ds2, de2, &mut dpath);
+            assert!(succeeded(dstatus));
+            assert_eq!(
+                result.partial,
+                partial(dstatus),
+                "{name}: reachability of {e2:?} from {s2:?}"
+            );
+            if result.partial {
+                continue;
+            }
+            assert!(succeeded(detour.straight_path(
+                ds2,
+                de2,
+                &dpath,
+                &mut dstraight,
+                &mut scratch
+            )));
+            let (ours, theirs) = (
+                xz_length(straight.iter().map(|p| p.pos)),
+                xz_length(dstraight.iter().copied()),
+            );
+            assert!(
+                (ours - theirs).abs() <= 1e-4 * theirs.max(1.0),
+                "{name}: straight path {s2:?} -> {e2:?}: length {ours} against Detour's {theirs}"
+            );
+            assert_eq!(
+                straight.len(),
+                dstraight.len(),
+                "{name}: straight path {s2:?} -> {e2:?}: corners"
+            );
+            for (a, b) in straight.iter().zip(&dstraight) {
+                assert!(
+                    dist(a.pos, *b) < 1e-3,
+                    "{name}: straight path {s2:?} -> {e2:?}: corner {:?} against Detour's {b:?}",
+                    a.pos
+                );
+            }
+            compared += 1;
+        }
+        eprintln!("{name}: {compared} complete paths, all equal to Detour's");
+        // Enough of them to mean something (the meshes' islands make the rest partial).
+        assert!(compared >= 64, "{name}: only {compared} complete paths");
+    }
+}
