@@ -132,57 +132,64 @@ pub fn point_in_poly_2d(p: Vec3, verts: &[Vec3]) -> bool {
 /// `dtIntersectSegmentPoly2D`): `(tmin, tmax, seg_min, seg_max)` where the
 /// segment indices are the entering and leaving edges (-1 for none).
 pub fn intersect_segment_poly_2d(p0: Vec3, p1: Vec3, verts: &[Vec3]) -> Option<(f32, f32, i32, i32)> {
+    intersect_segment_poly_2d_by(p0, p1, verts.len(), |i| verts[i])
+}
+
+/// [`intersect_segment_poly_2d`] with the polygon's `n` corners given by
+/// `corner(i)`, so a caller can read them from the mesh without copying.
+/// Only X and Z are used.
+#[inline]
+pub fn intersect_segment_poly_2d_by(p0: Vec3, p1: Vec3, n: usize, corner: impl Fn(usize) -> Vec3) -> Option<(f32, f32, i32, i32)> {
     const EPS: f32 = 1e-6;
     /// Distance (world units) within which a segment running along an edge counts as on it.
     const GRAZE: f32 = 1e-4;
     let (mut tmin, mut tmax) = (0.0f32, 1.0f32);
     let (mut seg_min, mut seg_max) = (-1i32, -1i32);
-    let dir = sub(p1, p0);
-    let dir_len2 = (dir[0] * dir[0] + dir[2] * dir[2]).max(1.0);
-    let n = verts.len();
+    let (dx, dz) = (p1[0] - p0[0], p1[2] - p0[2]);
+    let parallel_eps2 = EPS * EPS * (dx * dx + dz * dz).max(1.0);
     let mut j = n - 1;
+    let mut vj = corner(j);
     for i in 0..n {
-        let edge = sub(verts[i], verts[j]);
-        let diff = sub(p0, verts[j]);
-        let num = perp_2d(edge, diff);
-        let den = perp_2d(dir, edge);
+        let vi = corner(i);
+        let (ex, ez) = (vi[0] - vj[0], vi[2] - vj[2]);
+        // perp(edge, p0 - vj) and perp(dir, edge), as `perp_2d`.
+        let num = ez * (p0[0] - vj[0]) - ex * (p0[2] - vj[2]);
+        let den = dz * ex - dx * ez;
         // Squared distances of both ends from the edge line, times |edge|^2 (no square roots);
         // the far end's only when the near one is on the line (rare: this runs per edge).
-        let elen2 = edge[0] * edge[0] + edge[2] * edge[2];
+        let elen2 = ex * ex + ez * ez;
         let g2 = GRAZE * GRAZE * elen2;
-        if num * num <= g2 {
-            let num1 = perp_2d(edge, sub(p1, verts[j]));
-            if num1 * num1 <= g2 {
-                // The segment runs along this edge (within float noise): it stays inside its half-plane.
-                j = i;
-                continue;
-            }
-        }
-        if den * den < EPS * EPS * elen2.max(1.0) * dir_len2 {
+        let along = num * num <= g2 && {
+            let num1 = ez * (p1[0] - vj[0]) - ex * (p1[2] - vj[2]);
+            num1 * num1 <= g2
+        };
+        if along {
+            // The segment runs along this edge (within float noise): it stays inside its half-plane.
+        } else if den * den < parallel_eps2 * elen2.max(1.0) {
             // Parallel: inside or outside the half-plane.
             if num < 0.0 && num * num > g2 {
                 return None;
             }
-            j = i;
-            continue;
-        }
-        let t = num / den;
-        if den < 0.0 {
-            if t > tmin {
-                tmin = t;
-                seg_min = j as i32;
-                if tmin > tmax {
+        } else {
+            let t = num / den;
+            if den < 0.0 {
+                if t > tmin {
+                    tmin = t;
+                    seg_min = j as i32;
+                    if tmin > tmax {
+                        return None;
+                    }
+                }
+            } else if t < tmax {
+                tmax = t;
+                seg_max = j as i32;
+                if tmax < tmin {
                     return None;
                 }
             }
-        } else if t < tmax {
-            tmax = t;
-            seg_max = j as i32;
-            if tmax < tmin {
-                return None;
-            }
         }
         j = i;
+        vj = vi;
     }
     Some((tmin, tmax, seg_min, seg_max))
 }

@@ -772,12 +772,13 @@ impl NavMeshQuery {
         let mut cur = start_ref;
         let mut prev = NO_POLY;
         let mut rescued = false;
-        let mut buf = [[0.0f32; 3]; MAX_POLY_VERTS];
         // A ray can re-enter no polygon; this bound only guards against float cycles.
         let guard = mesh.poly_count() as usize + 1;
         while cur != NO_POLY && hit.visited <= guard {
-            let nv = mesh.corners_into(cur, &mut buf);
-            let Some((_tmin, tmax, _smin, smax)) = geom::intersect_segment_poly_2d(start, end, &buf[..nv]) else {
+            let idx = mesh.poly_indices(cur);
+            let nv = idx.len();
+            let corner = |i: usize| mesh.vert(idx[i]);
+            let Some((_tmin, tmax, _smin, smax)) = geom::intersect_segment_poly_2d_by(start, end, nv, corner) else {
                 if hit.visited == 0 && !rescued {
                     rescued = true;
                     // The start lies on the start polygon's boundary and the ray leaves it at
@@ -811,21 +812,22 @@ impl NavMeshQuery {
                 return Ok(hit);
             }
             let e = smax as usize;
+            let e1 = if e + 1 == nv { 0 } else { e + 1 };
             let neis = mesh.poly_neighbours(cur);
             let open = |n: u32| n != NO_POLY && n != prev && filter.passes(mesh.flags(n));
             // Leaving exactly through a corner: every polygon round that corner is a candidate;
             // take the one in which the ray goes on furthest.
             let x = lerp(start, end, tmax);
             let tol = 1e-4f32 * 1e-4;
-            let corner = if geom::dist_sqr_2d(x, buf[(e + 1) % nv]) <= tol {
-                Some(mesh.poly_indices(cur)[(e + 1) % nv])
-            } else if geom::dist_sqr_2d(x, buf[e]) <= tol {
-                Some(mesh.poly_indices(cur)[e])
+            let through_corner = if geom::dist_sqr_2d(x, corner(e1)) <= tol {
+                Some(idx[e1])
+            } else if geom::dist_sqr_2d(x, corner(e)) <= tol {
+                Some(idx[e])
             } else {
                 None
             };
             let mut nei = if open(neis[e]) { neis[e] } else { NO_POLY };
-            if let Some(v) = corner {
+            if let Some(v) = through_corner {
                 let mut best = if nei == NO_POLY { tmax } else { self.ray_reach(nei, start, end) };
                 let mut fan = [NO_POLY; 16];
                 let mut count = 0usize;
@@ -856,7 +858,7 @@ impl NavMeshQuery {
                 }
             }
             if nei == NO_POLY {
-                let (va, vb) = (buf[e], buf[(e + 1) % nv]);
+                let (va, vb) = (corner(e), corner(e1));
                 let (dx, dz) = (vb[0] - va[0], vb[2] - va[2]);
                 let len = (dx * dx + dz * dz).sqrt().max(1e-12);
                 hit.normal = [dz / len, 0.0, -dx / len];
@@ -870,9 +872,8 @@ impl NavMeshQuery {
 
     /// How far (segment parameter) the ray start→end runs inside polygon `poly` (f32::MIN when it misses it).
     fn ray_reach(&self, poly: u32, start: Vec3, end: Vec3) -> f32 {
-        let mut scratch = [[0.0f32; 3]; MAX_POLY_VERTS];
-        let n = self.mesh.corners_into(poly, &mut scratch);
-        geom::intersect_segment_poly_2d(start, end, &scratch[..n]).map_or(f32::MIN, |r| r.1)
+        let idx = self.mesh.poly_indices(poly);
+        geom::intersect_segment_poly_2d_by(start, end, idx.len(), |i| self.mesh.vert(idx[i])).map_or(f32::MIN, |r| r.1)
     }
 
     /// Moves from `start` (on `start_ref`) towards `end`, sliding along
