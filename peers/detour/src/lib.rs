@@ -331,6 +331,115 @@ impl Detour {
         };
         (t, n as usize, status)
     }
+
+    /// `closestPointOnPoly`: the closest point and whether `pos` lies over the polygon.
+    pub fn closest_point_on_poly(&self, r: dtPolyRef, pos: Vec3) -> (Vec3, bool, dtStatus) {
+        let (mut p, mut over) = ([0.0; 3], false);
+        // SAFETY: pointers to live locals of the sizes Detour uses.
+        let status = unsafe {
+            dtNavMeshQuery_closestPointOnPoly(
+                self.query,
+                r,
+                pos.as_ptr(),
+                p.as_mut_ptr(),
+                &mut over,
+            )
+        };
+        (p, over, status)
+    }
+
+    /// `getPolyHeight`: the surface height at `pos`, or `None` when `pos` is not over the polygon.
+    pub fn poly_height(&self, r: dtPolyRef, pos: Vec3) -> Option<f32> {
+        let mut h = 0.0;
+        // SAFETY: pointers to live locals.
+        let status = unsafe { dtNavMeshQuery_getPolyHeight(self.query, r, pos.as_ptr(), &mut h) };
+        ok(status).then_some(h)
+    }
+
+    /// `moveAlongSurface`: the reached position and the polygons visited (into `visited`).
+    pub fn move_along_surface(
+        &self,
+        start_ref: dtPolyRef,
+        start: Vec3,
+        end: Vec3,
+        visited: &mut Vec<dtPolyRef>,
+    ) -> (Vec3, dtStatus) {
+        let (mut p, mut n) = ([0.0; 3], 0);
+        visited.resize(visited.capacity().max(16), 0);
+        // SAFETY: `visited` holds `visited.len()` references, the count passed.
+        let status = unsafe {
+            dtNavMeshQuery_moveAlongSurface(
+                self.query,
+                start_ref,
+                start.as_ptr(),
+                end.as_ptr(),
+                &self.filter,
+                p.as_mut_ptr(),
+                visited.as_mut_ptr(),
+                &mut n,
+                visited.len() as i32,
+            )
+        };
+        visited.truncate(n as usize);
+        (p, status)
+    }
+
+    /// `findPolysAroundCircle`: (polygon, parent or 0, cost) for every polygon reached.
+    pub fn polys_around_circle(
+        &self,
+        start_ref: dtPolyRef,
+        center: Vec3,
+        radius: f32,
+        max: usize,
+    ) -> (Vec<(dtPolyRef, dtPolyRef, f32)>, dtStatus) {
+        let (mut refs, mut parents, mut costs, mut n) =
+            (vec![0; max], vec![0; max], vec![0.0f32; max], 0);
+        // SAFETY: the three output arrays hold `max` entries each, the count passed.
+        let status = unsafe {
+            dtNavMeshQuery_findPolysAroundCircle(
+                self.query,
+                start_ref,
+                center.as_ptr(),
+                radius,
+                &self.filter,
+                refs.as_mut_ptr(),
+                parents.as_mut_ptr(),
+                costs.as_mut_ptr(),
+                &mut n,
+                max as i32,
+            )
+        };
+        (
+            (0..n as usize)
+                .map(|i| (refs[i], parents[i], costs[i]))
+                .collect(),
+            status,
+        )
+    }
+
+    /// `findDistanceToWall`: distance, wall point and normal.
+    pub fn distance_to_wall(
+        &self,
+        start_ref: dtPolyRef,
+        center: Vec3,
+        max_radius: f32,
+    ) -> (f32, Vec3, Vec3, dtStatus) {
+        let (mut d, mut p, mut nrm) = (0.0, [0.0; 3], [0.0; 3]);
+        // SAFETY: pointers to live locals of the sizes Detour writes.
+        let status = unsafe {
+            dtNavMeshQuery_findDistanceToWall(
+                self.query,
+                start_ref,
+                center.as_ptr(),
+                max_radius,
+                &self.filter,
+                &mut d,
+                p.as_mut_ptr(),
+                nrm.as_mut_ptr(),
+            )
+        };
+        (d, p, nrm, status)
+    }
 }
 
 /// Buffers `findStraightPath` fills besides the points.

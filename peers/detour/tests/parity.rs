@@ -124,3 +124,96 @@ fn tessera_agrees_with_detour() {
         assert!(compared >= 64, "{name}: only {compared} complete paths");
     }
 }
+
+/// The local queries: closest point on a polygon, polygon height, move along
+/// the surface, polygons around a circle and distance to the nearest wall.
+#[test]
+fn local_queries_agree_with_detour() {
+    for name in ["dungeon", "nav_test", "undulating"] {
+        let (mesh, detour) = load(name);
+        let mut q = NavMeshQuery::new(mesh.clone(), 2048);
+        let f = QueryFilter::default();
+        let mut rng = Rng::new(7);
+        let (mut visited, mut dvisited) = (Vec::with_capacity(256), Vec::with_capacity(256));
+        let mut around = Vec::new();
+        for _ in 0..256 {
+            let s = q.find_random_point(&f, &mut rng).unwrap().1;
+            let e = q.find_random_point(&f, &mut rng).unwrap().1;
+            let (sp, s2) = q.find_nearest_poly(s, EXT, &f).unwrap();
+            let (dsr, ds2) = detour.nearest(s, EXT);
+            assert_eq!(detour.poly_index(dsr), sp);
+            assert!(dist(s2, ds2) < 1e-3);
+
+            // A point off the polygon (the far end) and one above it.
+            for p in [e, [s[0], s[1] + 1.5, s[2]]] {
+                let (c, over) = q.closest_point_on_poly(sp, p).unwrap();
+                let (dc, dover, status) = detour.closest_point_on_poly(dsr, p);
+                assert!(succeeded(status));
+                assert!(dist(c, dc) < 1e-3 && over == dover, "{name}: closest point on {sp} to {p:?}: {c:?} {over} against Detour's {dc:?} {dover}");
+            }
+            let h = q.poly_height(sp, s).ok();
+            let dh = detour.poly_height(dsr, s);
+            assert!(
+                matches!((h, dh), (Some(a), Some(b)) if (a - b).abs() < 1e-3),
+                "{name}: height of {sp} at {s:?}: {h:?} against Detour's {dh:?}"
+            );
+
+            // Move up to 3 units towards the far point (a frame's worth of motion: Detour searches
+            // with a 64-node pool and stops short on long moves, tessera does not): the same
+            // polygons, the same end in XZ (tessera also puts it on the surface).
+            let len = (e[0] - s2[0]).hypot(e[2] - s2[2]).max(1e-6);
+            let k = (3.0 / len).min(1.0);
+            let e = [
+                s2[0] + (e[0] - s2[0]) * k,
+                s2[1] + (e[1] - s2[1]) * k,
+                s2[2] + (e[2] - s2[2]) * k,
+            ];
+            let moved = q.move_along_surface(sp, s2, e, &f, &mut visited).unwrap();
+            let (dmoved, status) = detour.move_along_surface(dsr, ds2, e, &mut dvisited);
+            assert!(succeeded(status));
+            let dvis: Vec<u32> = dvisited.iter().map(|&r| detour.poly_index(r)).collect();
+            assert_eq!(visited, dvis, "{name}: polygons moving {s2:?} -> {e:?}");
+            assert!(
+                (moved[0] - dmoved[0]).hypot(moved[2] - dmoved[2]) < 1e-3,
+                "{name}: move {s2:?} -> {e:?}: {moved:?} against Detour's {dmoved:?}"
+            );
+
+            // Polygons around a circle: the same polygons with the same costs.
+            q.find_polys_around_circle(sp, s2, 6.0, &f, &mut around)
+                .unwrap();
+            let (dround, status) = detour.polys_around_circle(dsr, ds2, 6.0, 512);
+            assert!(succeeded(status));
+            let mut ours: Vec<(u32, f32)> = around.iter().map(|&(p, _, c)| (p, c)).collect();
+            let mut theirs: Vec<(u32, f32)> = dround
+                .iter()
+                .map(|&(r, _, c)| (detour.poly_index(r), c))
+                .collect();
+            ours.sort_by_key(|x| x.0);
+            theirs.sort_by_key(|x| x.0);
+            assert_eq!(ours.len(), theirs.len(), "{name}: polygons around {s2:?}");
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!(
+                    a.0 == b.0 && (a.1 - b.1).abs() < 1e-3,
+                    "{name}: around {s2:?}: {a:?} against Detour's {b:?}"
+                );
+            }
+
+            // Distance to the nearest wall within 8 units.
+            let wall = q.find_distance_to_wall(sp, s2, 8.0, &f).unwrap();
+            let (dd, dpos, _, status) = detour.distance_to_wall(dsr, ds2, 8.0);
+            assert!(succeeded(status));
+            assert!(
+                (wall.distance - dd).abs() < 1e-3,
+                "{name}: wall distance from {s2:?}: {} against Detour's {dd}",
+                wall.distance
+            );
+            if dd < 8.0 {
+                assert!(
+                    dist(wall.pos, dpos) < 1e-3,
+                    "{name}: wall point from {s2:?}: {:?} against Detour's {dpos:?}",
+                    wall.pos
+                );
+            }
+        }
+    }
+}
