@@ -151,69 +151,19 @@ struct Sliced {
     unreachable: bool,
 }
 
-/// A per-thread query object over a shared mesh. See the [module docs](super).
-pub struct NavMeshQuery {
-    mesh: Arc<NavMesh>,
+/// The search nodes of one query object and their open list. Kept apart from
+/// the mesh so a search can borrow both at once (no reference count per query).
+struct NodePool {
     max_nodes: usize,
     nodes: Vec<Node>,
     /// Per mesh node: (stamp, node index); the index is valid when the stamp is current.
     slot: Vec<(u32, u32)>,
     stamp: u32,
     heap: Vec<(f32, u32)>,
-    sliced: Sliced,
-    circle: Vec<(u32, f32)>,
-    stack: Vec<u32>,
-    pub(crate) optimal: polyanya::Scratch,
 }
 
-impl fmt::Debug for NavMeshQuery {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NavMeshQuery").field("max_nodes", &self.max_nodes).finish_non_exhaustive()
-    }
-}
-
-impl NavMeshQuery {
-    /// A query object for `mesh` whose searches may open up to `max_nodes`
-    /// polygons (clamped to 1..=65536·1024). All scratch is allocated here.
-    pub fn new(mesh: Arc<NavMesh>, max_nodes: u32) -> NavMeshQuery {
-        let max_nodes = (max_nodes.clamp(1, 1 << 26)) as usize;
-        let n = mesh.node_count() as usize;
-        NavMeshQuery {
-            nodes: Vec::with_capacity(max_nodes),
-            slot: vec![(0, NONE); n],
-            stamp: 0,
-            heap: Vec::with_capacity(max_nodes),
-            sliced: Sliced {
-                state: SlicedState::Idle,
-                end: 0,
-                end_pos: [0.0; 3],
-                filter: QueryFilter::default(),
-                last_best: 0,
-                last_best_h: 0.0,
-                out_of_nodes: false,
-                unreachable: false,
-            },
-            circle: Vec::with_capacity(max_nodes),
-            stack: Vec::with_capacity(max_nodes),
-            optimal: polyanya::Scratch::new(&mesh, max_nodes),
-            mesh,
-            max_nodes,
-        }
-    }
-
-    /// The mesh this query reads.
-    pub fn mesh(&self) -> &Arc<NavMesh> {
-        &self.mesh
-    }
-
-    /// The node limit given at creation.
-    pub fn max_nodes(&self) -> u32 {
-        self.max_nodes as u32
-    }
-
-    // ---- node pool and open list --------------------------------------------
-
-    fn reset_pool(&mut self) {
+impl NodePool {
+    fn reset(&mut self) {
         self.nodes.clear();
         self.heap.clear();
         self.stamp = self.stamp.wrapping_add(1);
@@ -303,6 +253,60 @@ impl NavMeshQuery {
         self.nodes[top as usize].heap = NONE;
         Some(top)
     }
+}
+
+/// A per-thread query object over a shared mesh. See the [module docs](super).
+pub struct NavMeshQuery {
+    mesh: Arc<NavMesh>,
+    pool: NodePool,
+    sliced: Sliced,
+    circle: Vec<(u32, f32)>,
+    stack: Vec<u32>,
+    pub(crate) optimal: polyanya::Scratch,
+}
+
+impl fmt::Debug for NavMeshQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NavMeshQuery").field("max_nodes", &self.pool.max_nodes).finish_non_exhaustive()
+    }
+}
+
+impl NavMeshQuery {
+    /// A query object for `mesh` whose searches may open up to `max_nodes`
+    /// polygons (clamped to 1..=65536·1024). All scratch is allocated here.
+    pub fn new(mesh: Arc<NavMesh>, max_nodes: u32) -> NavMeshQuery {
+        let max_nodes = (max_nodes.clamp(1, 1 << 26)) as usize;
+        let n = mesh.node_count() as usize;
+        NavMeshQuery {
+            pool: NodePool { max_nodes, nodes: Vec::with_capacity(max_nodes), slot: vec![(0, NONE); n], stamp: 0, heap: Vec::with_capacity(max_nodes) },
+            sliced: Sliced {
+                state: SlicedState::Idle,
+                end: 0,
+                end_pos: [0.0; 3],
+                filter: QueryFilter::default(),
+                last_best: 0,
+                last_best_h: 0.0,
+                out_of_nodes: false,
+                unreachable: false,
+            },
+            circle: Vec::with_capacity(max_nodes),
+            stack: Vec::with_capacity(max_nodes),
+            optimal: polyanya::Scratch::new(&mesh, max_nodes),
+            mesh,
+        }
+    }
+
+    /// The mesh this query reads.
+    pub fn mesh(&self) -> &Arc<NavMesh> {
+        &self.mesh
+    }
+
+    /// The node limit given at creation.
+    pub fn max_nodes(&self) -> u32 {
+        self.pool.max_nodes as u32
+    }
+
+    // ---- node pool and open list --------------------------------------------
 
     // ---- validation ----------------------------------------------------------
 
@@ -455,12 +459,12 @@ impl NavMeshQuery {
             end = p;
             end_pos = q;
         }
-        self.reset_pool();
-        let s = self.get_node(start).ok_or(QueryError::InvalidParam("max_nodes"))?;
+        self.pool.reset();
+        let s = self.pool.get_node(start).ok_or(QueryError::InvalidParam("max_nodes"))?;
         let h = dist(start_pos, end_pos) * H_SCALE;
-        self.nodes[s as usize] =
+        self.pool.nodes[s as usize] =
             Node { pos: start_pos, cost: 0.0, total: h, parent: NONE, poly: start, state: OPEN, heap: NONE };
-        self.heap_push(s);
+        self.pool.heap_push(s);
         self.sliced = Sliced {
             state: if start == end { SlicedState::Done } else { SlicedState::InProgress },
             end,
@@ -513,26 +517,25 @@ impl NavMeshQuery {
             SlicedState::Done => return Ok((0, SlicedState::Done)),
             SlicedState::InProgress => {}
         }
-        let mesh = Arc::clone(&self.mesh);
-        let mesh = &*mesh;
+        let mesh = &*self.mesh;
         let end = self.sliced.end;
         let end_pos = self.sliced.end_pos;
         let filter = self.sliced.filter;
         let mut iters = 0u32;
         while iters < max_iters {
-            let Some(best) = self.heap_pop() else {
+            let Some(best) = self.pool.heap_pop() else {
                 self.sliced.state = SlicedState::Done;
                 return Ok((iters, SlicedState::Done));
             };
             iters += 1;
-            let bn = self.nodes[best as usize];
-            self.nodes[best as usize].state = CLOSED;
+            let bn = self.pool.nodes[best as usize];
+            self.pool.nodes[best as usize].state = CLOSED;
             if bn.poly == end {
                 self.sliced.last_best = best;
                 self.sliced.state = SlicedState::Done;
                 return Ok((iters, SlicedState::Done));
             }
-            let parent_ref = if bn.parent == NONE { NONE } else { self.nodes[bn.parent as usize].poly };
+            let parent_ref = if bn.parent == NONE { NONE } else { self.pool.nodes[bn.parent as usize].poly };
             let area_cost = filter.area_cost[mesh.area(bn.poly) as usize];
             let off_cost = if mesh.is_off_mesh(bn.poly) { mesh.offmesh_node(bn.poly).conn.cost } else { -1.0 };
             for &link in mesh.links(bn.poly) {
@@ -540,13 +543,13 @@ impl NavMeshQuery {
                 if nei == parent_ref || !filter.passes(mesh.flags(nei)) {
                     continue;
                 }
-                let Some(ni) = self.get_node(nei) else {
+                let Some(ni) = self.pool.get_node(nei) else {
                     self.sliced.out_of_nodes = true;
                     continue;
                 };
-                let nn = self.nodes[ni as usize];
+                let nn = self.pool.nodes[ni as usize];
                 let npos = if nn.state == 0 {
-                    self.nodes[ni as usize].pos = link.mid;
+                    self.pool.nodes[ni as usize].pos = link.mid;
                     link.mid
                 } else {
                     nn.pos
@@ -562,15 +565,15 @@ impl NavMeshQuery {
                 if nn.state != 0 && total >= nn.total {
                     continue;
                 }
-                let node = &mut self.nodes[ni as usize];
+                let node = &mut self.pool.nodes[ni as usize];
                 node.parent = best;
                 node.cost = cost;
                 node.total = total;
                 if nn.state == OPEN {
-                    self.heap_decrease(ni);
+                    self.pool.heap_decrease(ni);
                 } else {
                     node.state = OPEN;
-                    self.heap_push(ni);
+                    self.pool.heap_push(ni);
                 }
                 if heuristic < self.sliced.last_best_h {
                     self.sliced.last_best_h = heuristic;
@@ -598,11 +601,11 @@ impl NavMeshQuery {
         let end_node = self.sliced.last_best;
         let mut n = end_node;
         while n != NONE {
-            path.push(self.nodes[n as usize].poly);
-            n = self.nodes[n as usize].parent;
+            path.push(self.pool.nodes[n as usize].poly);
+            n = self.pool.nodes[n as usize].parent;
         }
         path.reverse();
-        let partial = self.sliced.unreachable || self.nodes[end_node as usize].poly != self.sliced.end;
+        let partial = self.sliced.unreachable || self.pool.nodes[end_node as usize].poly != self.sliced.end;
         let out_of_nodes = self.sliced.out_of_nodes;
         self.sliced.state = SlicedState::Idle;
         Ok(PathResult { partial, out_of_nodes })
@@ -896,17 +899,18 @@ impl NavMeshQuery {
         Self::check_pos(start, "start")?;
         Self::check_pos(end, "end")?;
         self.sliced.state = SlicedState::Idle;
-        self.reset_pool();
-        let mesh = Arc::clone(&self.mesh);
-        let mesh = &*mesh;
-        let s = self.get_node(start_ref).ok_or(QueryError::InvalidParam("max_nodes"))?;
-        self.nodes[s as usize].state = CLOSED;
+        self.pool.reset();
+        let mesh = &*self.mesh;
+        let s = self.pool.get_node(start_ref).ok_or(QueryError::InvalidParam("max_nodes"))?;
+        self.pool.nodes[s as usize].state = CLOSED;
         self.stack.clear();
         self.stack.push(s);
         let mut head = 0usize;
         let mut best_pos = start;
         let mut best_d = f32::MAX;
         let mut best_node = NONE;
+        // The surface height at the result, when known without another look at the polygon.
+        let mut best_h = None;
         let search_pos = lerp(start, end, 0.5);
         let r = dist(start, end) * 0.5 + 0.001;
         let search_rad_sqr = r * r;
@@ -914,16 +918,17 @@ impl NavMeshQuery {
         while head < self.stack.len() {
             let cur = self.stack[head];
             head += 1;
-            let cur_ref = self.nodes[cur as usize].poly;
+            let cur_ref = self.pool.nodes[cur as usize].poly;
             let nv = mesh.corners_into(cur_ref, &mut buf);
             if geom::point_in_poly_2d(end, &buf[..nv]) {
                 best_node = cur;
                 best_pos = end;
+                best_h = Some(mesh.height_inside(cur_ref, &buf[..nv], end));
                 break;
             }
             let neis = mesh.poly_neighbours(cur_ref);
             for j in 0..nv {
-                let (vj, vi) = (buf[j], buf[(j + 1) % nv]);
+                let (vj, vi) = (buf[j], buf[if j + 1 == nv { 0 } else { j + 1 }]);
                 let nei = neis[j];
                 if nei == NO_POLY || !filter.passes(mesh.flags(nei)) {
                     let (d, t) = dist_pt_seg_sqr_2d(end, vj, vi);
@@ -931,29 +936,33 @@ impl NavMeshQuery {
                         best_pos = lerp(vj, vi, t);
                         best_d = d;
                         best_node = cur;
+                        // On the polygon's edge: the edge's own height, unless a detail mesh refines it.
+                        best_h = mesh.detail_tris(cur_ref).is_none().then_some(best_pos[1]);
                     }
                 } else {
-                    let Some(ni) = self.get_node(nei) else { continue };
-                    if self.nodes[ni as usize].state & CLOSED != 0 {
+                    let Some(ni) = self.pool.get_node(nei) else { continue };
+                    if self.pool.nodes[ni as usize].state & CLOSED != 0 {
                         continue;
                     }
                     if dist_pt_seg_sqr_2d(search_pos, vj, vi).0 > search_rad_sqr {
                         continue;
                     }
-                    self.nodes[ni as usize].parent = cur;
-                    self.nodes[ni as usize].state = CLOSED;
+                    self.pool.nodes[ni as usize].parent = cur;
+                    self.pool.nodes[ni as usize].state = CLOSED;
                     self.stack.push(ni);
                 }
             }
         }
         let mut n = best_node;
         while n != NONE {
-            visited.push(self.nodes[n as usize].poly);
-            n = self.nodes[n as usize].parent;
+            visited.push(self.pool.nodes[n as usize].poly);
+            n = self.pool.nodes[n as usize].parent;
         }
         visited.reverse();
-        let last = *visited.last().unwrap_or(&start_ref);
-        let h = mesh.poly_height(last, best_pos).unwrap_or(best_pos[1]);
+        let h = best_h.unwrap_or_else(|| {
+            let last = *visited.last().unwrap_or(&start_ref);
+            mesh.poly_height(last, best_pos).unwrap_or(best_pos[1])
+        });
         Ok([best_pos[0], h, best_pos[2]])
     }
 
@@ -976,8 +985,8 @@ impl NavMeshQuery {
         out.clear();
         let mut result = PathResult::default();
         self.dijkstra(start_ref, center, radius, filter, false, &mut result, |q, node| {
-            let n = q.nodes[node as usize];
-            let parent = if n.parent == NONE { NO_POLY } else { q.nodes[n.parent as usize].poly };
+            let n = q.pool.nodes[node as usize];
+            let parent = if n.parent == NONE { NO_POLY } else { q.pool.nodes[n.parent as usize].poly };
             out.push((n.poly, parent, n.total));
         })?;
         Ok(result)
@@ -995,26 +1004,25 @@ impl NavMeshQuery {
         filter: &QueryFilter,
     ) -> Result<WallHit, QueryError> {
         let mut result = PathResult::default();
-        let mesh = Arc::clone(&self.mesh);
-        let mesh = &*mesh;
         let mut radius_sqr = max_radius * max_radius;
         let mut hit_pos = center;
         let mut found = false;
-        let mut buf = [[0.0f32; 3]; MAX_POLY_VERTS];
-        self.dijkstra_with_radius(start_ref, center, max_radius, filter, true, &mut result, &mut radius_sqr, |node_poly, radius_sqr| {
-            let nv = mesh.corners_into(node_poly, &mut buf);
+        self.dijkstra_with_radius(start_ref, center, max_radius, filter, true, &mut result, &mut radius_sqr, |mesh, node_poly, radius_sqr| {
+            let idx = mesh.poly_indices(node_poly);
             let neis = mesh.poly_neighbours(node_poly);
+            let nv = idx.len();
             for j in 0..nv {
                 let nei = neis[j];
                 if nei != NO_POLY && filter.passes(mesh.flags(nei)) {
                     continue;
                 }
-                let (d, t) = dist_pt_seg_sqr_2d(center, buf[j], buf[(j + 1) % nv]);
+                let (va, vb) = (mesh.vert(idx[j]), mesh.vert(idx[if j + 1 == nv { 0 } else { j + 1 }]));
+                let (d, t) = dist_pt_seg_sqr_2d(center, va, vb);
                 if d > *radius_sqr {
                     continue;
                 }
                 *radius_sqr = d;
-                hit_pos = lerp(buf[j], buf[(j + 1) % nv], t);
+                hit_pos = lerp(va, vb, t);
                 found = true;
             }
         })?;
@@ -1054,10 +1062,10 @@ impl NavMeshQuery {
         skip_offmesh: bool,
         result: &mut PathResult,
         radius_sqr: &mut f32,
-        mut on_close: impl FnMut(u32, &mut f32),
+        mut on_close: impl FnMut(&NavMesh, u32, &mut f32),
     ) -> Result<(), QueryError> {
         self.dijkstra_core(start_ref, center, radius, filter, skip_offmesh, result, radius_sqr, |q, n, r| {
-            on_close(q.nodes[n as usize].poly, r)
+            on_close(&q.mesh, q.pool.nodes[n as usize].poly, r)
         })
     }
 
@@ -1079,17 +1087,16 @@ impl NavMeshQuery {
             return Err(QueryError::InvalidParam("radius"));
         }
         self.sliced.state = SlicedState::Idle;
-        self.reset_pool();
-        let mesh = Arc::clone(&self.mesh);
-        let mesh = &*mesh;
-        let s = self.get_node(start_ref).ok_or(QueryError::InvalidParam("max_nodes"))?;
-        self.nodes[s as usize] = Node { pos: center, cost: 0.0, total: 0.0, parent: NONE, poly: start_ref, state: OPEN, heap: NONE };
-        self.heap_push(s);
-        while let Some(best) = self.heap_pop() {
-            self.nodes[best as usize].state = CLOSED;
+        self.pool.reset();
+        let mesh = &*self.mesh;
+        let s = self.pool.get_node(start_ref).ok_or(QueryError::InvalidParam("max_nodes"))?;
+        self.pool.nodes[s as usize] = Node { pos: center, cost: 0.0, total: 0.0, parent: NONE, poly: start_ref, state: OPEN, heap: NONE };
+        self.pool.heap_push(s);
+        while let Some(best) = self.pool.heap_pop() {
+            self.pool.nodes[best as usize].state = CLOSED;
             on_close(self, best, radius_sqr);
-            let bn = self.nodes[best as usize];
-            let parent_ref = if bn.parent == NONE { NONE } else { self.nodes[bn.parent as usize].poly };
+            let bn = self.pool.nodes[best as usize];
+            let parent_ref = if bn.parent == NONE { NONE } else { self.pool.nodes[bn.parent as usize].poly };
             for &link in mesh.links(bn.poly) {
                 let nei = link.to;
                 if nei == parent_ref || (skip_offmesh && mesh.is_off_mesh(nei)) {
@@ -1102,17 +1109,17 @@ impl NavMeshQuery {
                 if !filter.passes(mesh.flags(nei)) {
                     continue;
                 }
-                let Some(ni) = self.get_node(nei) else {
+                let Some(ni) = self.pool.get_node(nei) else {
                     result.out_of_nodes = true;
                     continue;
                 };
-                let nn = self.nodes[ni as usize];
+                let nn = self.pool.nodes[ni as usize];
                 if nn.state & CLOSED != 0 {
                     continue;
                 }
                 let npos = if nn.state == 0 {
                     let p = lerp(va, vb, 0.5);
-                    self.nodes[ni as usize].pos = p;
+                    self.pool.nodes[ni as usize].pos = p;
                     p
                 } else {
                     nn.pos
@@ -1121,14 +1128,14 @@ impl NavMeshQuery {
                 if nn.state == OPEN && total >= nn.total {
                     continue;
                 }
-                let node = &mut self.nodes[ni as usize];
+                let node = &mut self.pool.nodes[ni as usize];
                 node.parent = best;
                 node.total = total;
                 if nn.state == OPEN {
-                    self.heap_decrease(ni);
+                    self.pool.heap_decrease(ni);
                 } else {
                     node.state = OPEN;
-                    self.heap_push(ni);
+                    self.pool.heap_push(ni);
                 }
             }
         }
@@ -1204,11 +1211,10 @@ impl NavMeshQuery {
         let mut circle = std::mem::take(&mut self.circle);
         circle.clear();
         let mut result = PathResult::default();
-        let mesh = Arc::clone(&self.mesh);
         let r = self.dijkstra(start_ref, center, radius, filter, true, &mut result, |q, node| {
-            let p = q.nodes[node as usize].poly;
+            let p = q.pool.nodes[node as usize].poly;
             let prev = circle.last().map_or(0.0, |c| c.1);
-            circle.push((p, prev + mesh.poly_area(p)));
+            circle.push((p, prev + q.mesh.poly_area(p)));
         });
         if let Err(e) = r {
             self.circle = circle;
@@ -1265,8 +1271,7 @@ impl NavMeshQuery {
         Self::check_pos(end_pos, "end_pos")?;
         let s = self.mesh.closest_point_on_poly(start, start_pos).map(|r| r.0).unwrap_or(start_pos);
         let e = self.mesh.closest_point_on_poly(end, end_pos).map(|r| r.0).unwrap_or(end_pos);
-        let mesh = Arc::clone(&self.mesh);
-        Ok(self.optimal.search(&mesh, start, end, s, e, filter, out))
+        Ok(self.optimal.search(&self.mesh, start, end, s, e, filter, out))
     }
 }
 
