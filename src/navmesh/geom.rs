@@ -128,6 +128,17 @@ pub fn point_in_poly_2d(p: Vec3, verts: &[Vec3]) -> bool {
     true
 }
 
+/// The corner after `i` of an `n`-gon (a comparison, not the division of `(i + 1) % n`,
+/// which costs tens of cycles on a query's hot path).
+#[inline(always)]
+pub fn next_corner(i: usize, n: usize) -> usize {
+    if i + 1 == n {
+        0
+    } else {
+        i + 1
+    }
+}
+
 /// Clips segment p0→p1 against a convex polygon in XZ (Detour's
 /// `dtIntersectSegmentPoly2D`): `(tmin, tmax, seg_min, seg_max)` where the
 /// segment indices are the entering and leaving edges (-1 for none).

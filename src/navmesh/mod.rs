@@ -774,7 +774,7 @@ impl NavMesh {
             // Allow a hair outside (points on an edge computed in float).
             let (mut best, mut t_best, mut e_best) = (f32::MAX, 0.0, 0);
             for k in 0..n {
-                let (d, t) = geom::dist_pt_seg_sqr_2d(pos, pts[k], pts[(k + 1) % n]);
+                let (d, t) = geom::dist_pt_seg_sqr_2d(pos, pts[k], pts[geom::next_corner(k, n)]);
                 if d < best {
                     best = d;
                     t_best = t;
@@ -784,7 +784,7 @@ impl NavMesh {
             if best > 1e-6 {
                 return None;
             }
-            return Some(geom::lerp(pts[e_best], pts[(e_best + 1) % n], t_best)[1]);
+            return Some(geom::lerp(pts[e_best], pts[geom::next_corner(e_best, n)], t_best)[1]);
         }
         Some(self.height_inside(poly, pts, pos))
     }
@@ -890,7 +890,7 @@ pub(crate) fn closest_on_boundary(pts: &[Vec3], pos: Vec3) -> Vec3 {
         }
         j = i;
     }
-    geom::lerp(pts[bi], pts[(bi + 1) % n], bt)
+    geom::lerp(pts[bi], pts[geom::next_corner(bi, n)], bt)
 }
 
 fn polygon_area2(pts: &[Vec3]) -> f32 {

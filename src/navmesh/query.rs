@@ -396,7 +396,7 @@ impl NavMeshQuery {
         }
         let idx = mesh.poly_indices(from);
         let e = link.edge as usize;
-        (mesh.vert(idx[e]), mesh.vert(idx[(e + 1) % idx.len()]))
+        (mesh.vert(idx[e]), mesh.vert(idx[geom::next_corner(e, idx.len())]))
     }
 
     fn portal_between(&self, from: u32, to: u32) -> Option<(Vec3, Vec3)> {
@@ -815,7 +815,7 @@ impl NavMeshQuery {
                 return Ok(hit);
             }
             let e = smax as usize;
-            let e1 = if e + 1 == nv { 0 } else { e + 1 };
+            let e1 = geom::next_corner(e, nv);
             let neis = mesh.poly_neighbours(cur);
             let open = |n: u32| n != NO_POLY && n != prev && filter.passes(mesh.flags(n));
             // Leaving exactly through a corner: every polygon round that corner is a candidate;
@@ -844,7 +844,7 @@ impl NavMeshQuery {
                     let pn = mesh.poly_neighbours(p);
                     let m = idx.len();
                     for (s, &n) in pn.iter().enumerate() {
-                        let touches = idx[s] == v || idx[(s + 1) % m] == v;
+                        let touches = idx[s] == v || idx[geom::next_corner(s, m)] == v;
                         if !touches || n == NO_POLY || fan[..count].contains(&n) || count == fan.len() {
                             continue;
                         }
@@ -928,7 +928,7 @@ impl NavMeshQuery {
             }
             let neis = mesh.poly_neighbours(cur_ref);
             for j in 0..nv {
-                let (vj, vi) = (buf[j], buf[if j + 1 == nv { 0 } else { j + 1 }]);
+                let (vj, vi) = (buf[j], buf[geom::next_corner(j, nv)]);
                 let nei = neis[j];
                 if nei == NO_POLY || !filter.passes(mesh.flags(nei)) {
                     let (d, t) = dist_pt_seg_sqr_2d(end, vj, vi);
@@ -1016,7 +1016,7 @@ impl NavMeshQuery {
                 if nei != NO_POLY && filter.passes(mesh.flags(nei)) {
                     continue;
                 }
-                let (va, vb) = (mesh.vert(idx[j]), mesh.vert(idx[if j + 1 == nv { 0 } else { j + 1 }]));
+                let (va, vb) = (mesh.vert(idx[j]), mesh.vert(idx[geom::next_corner(j, nv)]));
                 let (d, t) = dist_pt_seg_sqr_2d(center, va, vb);
                 if d > *radius_sqr {
                     continue;
