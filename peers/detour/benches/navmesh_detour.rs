@@ -5,7 +5,10 @@
 //!
 //! - `full_query`: nearest polygon for both ends + find path + straight path;
 //! - `nearest_both`: nearest polygon for both ends;
-//! - `raycast`: from the start point (on its polygon) towards the end point.
+//! - `raycast`: from the start point (on its polygon) towards the end point;
+//! - `move_along_surface`: from the start point up to 3 units towards the end point;
+//! - `distance_to_wall`: from the start point, within 8 units;
+//! - `polys_around_circle`: from the start point, radius 6.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -13,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
 use tessera::random::Rng;
-use tessera_detour_peer::{Detour, PolyMesh, StraightScratch};
+use tessera_detour_peer::{AroundScratch, Detour, PolyMesh, StraightScratch};
 
 const PAIRS: usize = 256;
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
@@ -187,5 +190,134 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Start polygon and point of every pair in both libraries, and a target up to 3 units away.
+struct Local {
+    tessera: (u32, [f32; 3]),
+    detour: (u32, [f32; 3]),
+    near_target: [f32; 3],
+}
+
+fn locals(case: &Case, q: &NavMeshQuery, f: &QueryFilter) -> Vec<Local> {
+    case.pairs
+        .iter()
+        .map(|&(s, e)| {
+            let tessera = q.find_nearest_poly(s, EXT, f).unwrap();
+            let detour = case.detour.nearest(s, EXT);
+            let s2 = tessera.1;
+            let k = (3.0 / (e[0] - s2[0]).hypot(e[2] - s2[2]).max(1e-6)).min(1.0);
+            let near_target = [
+                s2[0] + (e[0] - s2[0]) * k,
+                s2[1] + (e[1] - s2[1]) * k,
+                s2[2] + (e[2] - s2[2]) * k,
+            ];
+            Local {
+                tessera,
+                detour,
+                near_target,
+            }
+        })
+        .collect()
+}
+
+fn bench_local(c: &mut Criterion) {
+    let cases = cases();
+    let f = QueryFilter::default();
+    let mut g = group(c, "navmesh_move_along_surface");
+    for case in &cases {
+        let mut q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        let ls = locals(case, &q, &f);
+        let mut visited = Vec::with_capacity(256);
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| {
+                        q.move_along_surface(
+                            l.tessera.0,
+                            l.tessera.1,
+                            l.near_target,
+                            &f,
+                            &mut visited,
+                        )
+                        .unwrap()[0]
+                    })
+                    .sum::<f32>()
+            })
+        });
+        let d = &case.detour;
+        let mut dvisited = Vec::with_capacity(256);
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| {
+                        d.move_along_surface(l.detour.0, l.detour.1, l.near_target, &mut dvisited)
+                            .0[0]
+                    })
+                    .sum::<f32>()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = group(c, "navmesh_distance_to_wall");
+    for case in &cases {
+        let mut q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        let ls = locals(case, &q, &f);
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| {
+                        q.find_distance_to_wall(l.tessera.0, l.tessera.1, 8.0, &f)
+                            .unwrap()
+                            .distance
+                    })
+                    .sum::<f32>()
+            })
+        });
+        let d = &case.detour;
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| d.distance_to_wall(l.detour.0, l.detour.1, 8.0).0)
+                    .sum::<f32>()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = group(c, "navmesh_polys_around_circle");
+    for case in &cases {
+        let mut q = NavMeshQuery::new(case.mesh.clone(), 2048);
+        let ls = locals(case, &q, &f);
+        let mut out = Vec::with_capacity(512);
+        g.bench_function(BenchmarkId::new("tessera", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| {
+                        q.find_polys_around_circle(l.tessera.0, l.tessera.1, 6.0, &f, &mut out)
+                            .unwrap();
+                        out.len()
+                    })
+                    .sum::<usize>()
+            })
+        });
+        let d = &case.detour;
+        let mut scratch = AroundScratch::default();
+        g.bench_function(BenchmarkId::new("detour", case.name), |b| {
+            b.iter(|| {
+                black_box(&ls)
+                    .iter()
+                    .map(|l| d.polys_around_circle_into(l.detour.0, l.detour.1, 6.0, &mut scratch))
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_local);
 criterion_main!(benches);

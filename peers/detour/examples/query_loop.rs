@@ -1,11 +1,11 @@
 //! Runs one query kind of one engine in a loop, for profilers and instruction
-//! counts: `query_loop <tessera|detour> <raycast|nearest|full> <mesh> <rounds>`.
+//! counts: `query_loop <tessera|detour> <raycast|nearest|full|move|wall|circle> <mesh> <rounds>`.
 
 use std::hint::black_box;
 use std::sync::Arc;
 use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
 use tessera::random::Rng;
-use tessera_detour_peer::{Detour, PolyMesh, StraightScratch};
+use tessera_detour_peer::{AroundScratch, Detour, PolyMesh, StraightScratch};
 
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
 
@@ -50,6 +50,12 @@ fn main() {
             (p, s2, r, d2)
         })
         .collect();
+    let (mut moved, mut around, mut around_scratch) = (Vec::with_capacity(256), Vec::with_capacity(512), AroundScratch::default());
+    // A target up to 3 units from `s` towards `e`, as the bench moves.
+    let near = |s: [f32; 3], e: [f32; 3]| {
+        let k = (3.0 / (e[0] - s[0]).hypot(e[2] - s[2]).max(1e-6)).min(1.0);
+        [s[0] + (e[0] - s[0]) * k, s[1] + (e[1] - s[1]) * k, s[2] + (e[2] - s[2]) * k]
+    };
     let t = std::time::Instant::now();
     let mut acc = 0.0f32;
     for _ in 0..rounds {
@@ -77,8 +83,17 @@ fn main() {
                     detour.straight_path(s2, e2, &dpath, &mut dstraight, &mut scratch);
                     acc += dstraight.len() as f32;
                 }
+                ("tessera", "move") => acc += q.move_along_surface(p, s2, near(s2, e), &f, &mut moved).unwrap()[0],
+                ("detour", "move") => acc += detour.move_along_surface(r, d2, near(d2, e), &mut moved).0[0],
+                ("tessera", "wall") => acc += q.find_distance_to_wall(p, s2, 8.0, &f).unwrap().distance,
+                ("detour", "wall") => acc += detour.distance_to_wall(r, d2, 8.0).0,
+                ("tessera", "circle") => {
+                    q.find_polys_around_circle(p, s2, 6.0, &f, &mut around).unwrap();
+                    acc += around.len() as f32;
+                }
+                ("detour", "circle") => acc += detour.polys_around_circle_into(r, d2, 6.0, &mut around_scratch) as f32,
                 _ => panic!(
-                    "usage: query_loop <tessera|detour> <raycast|nearest|full> <mesh> <rounds>"
+                    "usage: query_loop <tessera|detour> <raycast|nearest|full|move|wall|circle> <mesh> <rounds>"
                 ),
             }
         }

@@ -417,6 +417,37 @@ impl Detour {
         )
     }
 
+    /// `findPolysAroundCircle` into reused buffers (up to 512 polygons); returns the count.
+    pub fn polys_around_circle_into(
+        &self,
+        start_ref: dtPolyRef,
+        center: Vec3,
+        radius: f32,
+        out: &mut AroundScratch,
+    ) -> usize {
+        const MAX: usize = 512;
+        out.refs.resize(MAX, 0);
+        out.parents.resize(MAX, 0);
+        out.costs.resize(MAX, 0.0);
+        let mut n = 0;
+        // SAFETY: the three arrays hold MAX entries each, the count passed.
+        unsafe {
+            dtNavMeshQuery_findPolysAroundCircle(
+                self.query,
+                start_ref,
+                center.as_ptr(),
+                radius,
+                &self.filter,
+                out.refs.as_mut_ptr(),
+                out.parents.as_mut_ptr(),
+                out.costs.as_mut_ptr(),
+                &mut n,
+                MAX as i32,
+            )
+        };
+        n as usize
+    }
+
     /// `findDistanceToWall`: distance, wall point and normal.
     pub fn distance_to_wall(
         &self,
@@ -440,6 +471,14 @@ impl Detour {
         };
         (d, p, nrm, status)
     }
+}
+
+/// Buffers for [`Detour::polys_around_circle_into`].
+#[derive(Default)]
+pub struct AroundScratch {
+    refs: Vec<dtPolyRef>,
+    parents: Vec<dtPolyRef>,
+    costs: Vec<f32>,
 }
 
 /// Buffers `findStraightPath` fills besides the points.
