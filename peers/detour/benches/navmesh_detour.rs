@@ -15,8 +15,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
-use tessera::random::Rng;
-use tessera_detour_peer::{AroundScratch, Detour, PolyMesh, StraightScratch};
+use tessera_detour_peer::{load, seeded_pairs, AroundScratch, Detour, StraightScratch};
 
 const PAIRS: usize = 256;
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
@@ -35,25 +34,9 @@ fn cases() -> Vec<Case> {
     MESHES
         .iter()
         .map(|&name| {
-            let text = std::fs::read_to_string(format!(
-                "{}/../../data/navmesh/{name}.navmesh.obj",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap();
-            let mesh = Arc::new(NavMesh::from_obj(&text).unwrap());
-            let detour = Detour::new(&PolyMesh::from_obj(&text).unwrap(), 2048).unwrap();
-            // The pairs of benches/navmesh.rs: seed 42, area-weighted random points.
-            let q = NavMeshQuery::new(mesh.clone(), 16);
-            let f = QueryFilter::default();
-            let mut rng = Rng::new(42);
-            let pairs = (0..PAIRS)
-                .map(|_| {
-                    (
-                        q.find_random_point(&f, &mut rng).unwrap().1,
-                        q.find_random_point(&f, &mut rng).unwrap().1,
-                    )
-                })
-                .collect();
+            let (mesh, detour) = load(name);
+            // The pairs of benches/navmesh.rs.
+            let pairs = seeded_pairs(&mesh, 42, PAIRS);
             Case {
                 name,
                 mesh,

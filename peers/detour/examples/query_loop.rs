@@ -2,10 +2,8 @@
 //! counts: `query_loop <tessera|detour> <raycast|nearest|full|move|wall|circle> <mesh> <rounds>`.
 
 use std::hint::black_box;
-use std::sync::Arc;
-use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
-use tessera::random::Rng;
-use tessera_detour_peer::{AroundScratch, Detour, PolyMesh, StraightScratch};
+use tessera::navmesh::{NavMeshQuery, QueryFilter};
+use tessera_detour_peer::{load, seeded_pairs, AroundScratch, StraightScratch};
 
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
 
@@ -17,24 +15,10 @@ fn main() {
         &args[3],
         args[4].parse::<usize>().unwrap(),
     );
-    let text = std::fs::read_to_string(format!(
-        "{}/../../data/navmesh/{name}.navmesh.obj",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let mesh = Arc::new(NavMesh::from_obj(&text).unwrap());
-    let detour = Detour::new(&PolyMesh::from_obj(&text).unwrap(), 2048).unwrap();
+    let (mesh, detour) = load(name);
     let f = QueryFilter::default();
     let mut q = NavMeshQuery::new(mesh.clone(), 2048);
-    let mut rng = Rng::new(42);
-    let pairs: Vec<([f32; 3], [f32; 3])> = (0..256)
-        .map(|_| {
-            (
-                q.find_random_point(&f, &mut rng).unwrap().1,
-                q.find_random_point(&f, &mut rng).unwrap().1,
-            )
-        })
-        .collect();
+    let pairs = seeded_pairs(&mesh, 42, 256);
     let (mut path, mut straight) = (Vec::with_capacity(2048), Vec::with_capacity(4096));
     let (mut dpath, mut dstraight, mut scratch) = (
         Vec::with_capacity(2048),
@@ -50,11 +34,19 @@ fn main() {
             (p, s2, r, d2)
         })
         .collect();
-    let (mut moved, mut around, mut around_scratch) = (Vec::with_capacity(256), Vec::with_capacity(512), AroundScratch::default());
+    let (mut moved, mut around, mut around_scratch) = (
+        Vec::with_capacity(256),
+        Vec::with_capacity(512),
+        AroundScratch::default(),
+    );
     // A target up to 3 units from `s` towards `e`, as the bench moves.
     let near = |s: [f32; 3], e: [f32; 3]| {
         let k = (3.0 / (e[0] - s[0]).hypot(e[2] - s[2]).max(1e-6)).min(1.0);
-        [s[0] + (e[0] - s[0]) * k, s[1] + (e[1] - s[1]) * k, s[2] + (e[2] - s[2]) * k]
+        [
+            s[0] + (e[0] - s[0]) * k,
+            s[1] + (e[1] - s[1]) * k,
+            s[2] + (e[2] - s[2]) * k,
+        ]
     };
     let t = std::time::Instant::now();
     let mut acc = 0.0f32;

@@ -147,6 +147,41 @@ impl PolyMesh {
     }
 }
 
+/// Loads a shipped Recast demo navmesh (`data/navmesh/<name>.navmesh.obj`) into
+/// tessera and into Detour (with 2,048 search nodes).
+pub fn load(name: &str) -> (std::sync::Arc<tessera::navmesh::NavMesh>, Detour) {
+    let path = format!(
+        "{}/../../data/navmesh/{name}.navmesh.obj",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mesh = tessera::navmesh::NavMesh::from_obj(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let detour = Detour::new(
+        &PolyMesh::from_obj(&text).unwrap_or_else(|e| panic!("{path}: {e}")),
+        2048,
+    )
+    .unwrap_or_else(|e| panic!("{path}: {e}"));
+    (std::sync::Arc::new(mesh), detour)
+}
+
+/// `count` start/end pairs of area-weighted random points on the mesh, drawn
+/// with tessera's RNG from `seed` (seed 42 gives the pairs of `benches/navmesh.rs`).
+pub fn seeded_pairs(
+    mesh: &std::sync::Arc<tessera::navmesh::NavMesh>,
+    seed: u64,
+    count: usize,
+) -> Vec<(Vec3, Vec3)> {
+    let q = tessera::navmesh::NavMeshQuery::new(mesh.clone(), 16);
+    let f = tessera::navmesh::QueryFilter::default();
+    let mut rng = tessera::random::Rng::new(seed);
+    let mut point = || {
+        q.find_random_point(&f, &mut rng)
+            .expect("a mesh with area")
+            .1
+    };
+    (0..count).map(|_| (point(), point())).collect()
+}
+
 /// A Detour navmesh (one tile) with a query object and the default filter.
 pub struct Detour {
     mesh: *mut dtNavMesh,
@@ -384,37 +419,18 @@ impl Detour {
         (p, status)
     }
 
-    /// `findPolysAroundCircle`: (polygon, parent or 0, cost) for every polygon reached.
+    /// `findPolysAroundCircle`: (polygon, parent or 0, cost) for every polygon reached (up to 512).
     pub fn polys_around_circle(
         &self,
         start_ref: dtPolyRef,
         center: Vec3,
         radius: f32,
-        max: usize,
-    ) -> (Vec<(dtPolyRef, dtPolyRef, f32)>, dtStatus) {
-        let (mut refs, mut parents, mut costs, mut n) =
-            (vec![0; max], vec![0; max], vec![0.0f32; max], 0);
-        // SAFETY: the three output arrays hold `max` entries each, the count passed.
-        let status = unsafe {
-            dtNavMeshQuery_findPolysAroundCircle(
-                self.query,
-                start_ref,
-                center.as_ptr(),
-                radius,
-                &self.filter,
-                refs.as_mut_ptr(),
-                parents.as_mut_ptr(),
-                costs.as_mut_ptr(),
-                &mut n,
-                max as i32,
-            )
-        };
-        (
-            (0..n as usize)
-                .map(|i| (refs[i], parents[i], costs[i]))
-                .collect(),
-            status,
-        )
+    ) -> Vec<(dtPolyRef, dtPolyRef, f32)> {
+        let mut out = AroundScratch::default();
+        let n = self.polys_around_circle_into(start_ref, center, radius, &mut out);
+        (0..n)
+            .map(|i| (out.refs[i], out.parents[i], out.costs[i]))
+            .collect()
     }
 
     /// `findPolysAroundCircle` into reused buffers (up to 512 polygons); returns the count.
