@@ -306,8 +306,6 @@ impl NavMeshQuery {
         self.pool.max_nodes as u32
     }
 
-    // ---- node pool and open list --------------------------------------------
-
     // ---- validation ----------------------------------------------------------
 
     fn check_node(&self, poly: u32) -> Result<(), QueryError> {
