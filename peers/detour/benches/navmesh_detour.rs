@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera::navmesh::{NavMesh, NavMeshQuery, QueryFilter};
-use tessera_detour_peer::{load, seeded_pairs, AroundScratch, Detour, StraightScratch};
+use tessera_detour_peer::{load, seeded_pairs, toward, AroundScratch, Detour, StraightScratch};
 
 const PAIRS: usize = 256;
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
@@ -187,12 +187,7 @@ fn locals(case: &Case, q: &NavMeshQuery, f: &QueryFilter) -> Vec<Local> {
             let tessera = q.find_nearest_poly(s, EXT, f).unwrap();
             let detour = case.detour.nearest(s, EXT);
             let s2 = tessera.1;
-            let k = (3.0 / (e[0] - s2[0]).hypot(e[2] - s2[2]).max(1e-6)).min(1.0);
-            let near_target = [
-                s2[0] + (e[0] - s2[0]) * k,
-                s2[1] + (e[1] - s2[1]) * k,
-                s2[2] + (e[2] - s2[2]) * k,
-            ];
+            let near_target = toward(s2, e, 3.0);
             Local {
                 tessera,
                 detour,

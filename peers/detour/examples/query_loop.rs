@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 use tessera::navmesh::{NavMeshQuery, QueryFilter};
-use tessera_detour_peer::{load, seeded_pairs, AroundScratch, StraightScratch};
+use tessera_detour_peer::{load, seeded_pairs, toward, AroundScratch, StraightScratch};
 
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
 
@@ -40,14 +40,7 @@ fn main() {
         AroundScratch::default(),
     );
     // A target up to 3 units from `s` towards `e`, as the bench moves.
-    let near = |s: [f32; 3], e: [f32; 3]| {
-        let k = (3.0 / (e[0] - s[0]).hypot(e[2] - s[2]).max(1e-6)).min(1.0);
-        [
-            s[0] + (e[0] - s[0]) * k,
-            s[1] + (e[1] - s[1]) * k,
-            s[2] + (e[2] - s[2]) * k,
-        ]
-    };
+    let near = |s: [f32; 3], e: [f32; 3]| toward(s, e, 3.0);
     let t = std::time::Instant::now();
     let mut acc = 0.0f32;
     for _ in 0..rounds {

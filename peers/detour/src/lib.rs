@@ -190,10 +190,6 @@ pub struct Detour {
     poly_bits: u32,
 }
 
-fn ok(status: dtStatus) -> bool {
-    status & DT_SUCCESS != 0
-}
-
 impl Detour {
     /// Builds the navmesh with RecastDemo's agent settings (height 2, radius 0.6,
     /// climb 0.9), a BV tree, and a query object with `max_nodes` search nodes.
@@ -227,7 +223,7 @@ impl Detour {
         unsafe {
             let nav = dtAllocNavMesh();
             if nav.is_null()
-                || !ok(dtNavMesh_init1(
+                || !succeeded(dtNavMesh_init1(
                     nav,
                     data,
                     size,
@@ -237,7 +233,7 @@ impl Detour {
                 return Err("dtNavMesh::init failed".into());
             }
             let query = dtAllocNavMeshQuery();
-            if query.is_null() || !ok(dtNavMeshQuery_init(query, nav, max_nodes)) {
+            if query.is_null() || !succeeded(dtNavMeshQuery_init(query, nav, max_nodes)) {
                 return Err("dtNavMeshQuery::init failed".into());
             }
             let mut filter = MaybeUninit::<dtQueryFilter>::uninit();
@@ -388,7 +384,7 @@ impl Detour {
         let mut h = 0.0;
         // SAFETY: pointers to live locals.
         let status = unsafe { dtNavMeshQuery_getPolyHeight(self.query, r, pos.as_ptr(), &mut h) };
-        ok(status).then_some(h)
+        succeeded(status).then_some(h)
     }
 
     /// `moveAlongSurface`: the reached position and the polygons visited (into `visited`).
@@ -514,9 +510,21 @@ impl Drop for Detour {
     }
 }
 
-/// Whether a `findPath` status reports success.
+/// Whether a Detour status reports success.
 pub fn succeeded(status: dtStatus) -> bool {
-    ok(status)
+    status & DT_SUCCESS != 0
+}
+
+/// The point at most `max` units (in XZ) from `from` towards `to`: a frame's
+/// worth of motion for `moveAlongSurface`, whose 64-node search stops short on
+/// long moves.
+pub fn toward(from: Vec3, to: Vec3, max: f32) -> Vec3 {
+    let k = (max / (to[0] - from[0]).hypot(to[2] - from[2]).max(1e-6)).min(1.0);
+    [
+        from[0] + (to[0] - from[0]) * k,
+        from[1] + (to[1] - from[1]) * k,
+        from[2] + (to[2] - from[2]) * k,
+    ]
 }
 
 /// Whether a status carries `DT_PARTIAL_RESULT` (the goal was not reached).

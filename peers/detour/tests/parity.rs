@@ -4,7 +4,7 @@
 //! of the same length wherever both reach the goal.
 
 use tessera::navmesh::{NavMeshQuery, QueryFilter};
-use tessera_detour_peer::{load, partial, seeded_pairs, succeeded, StraightScratch};
+use tessera_detour_peer::{load, partial, seeded_pairs, succeeded, toward, StraightScratch};
 
 const EXT: [f32; 3] = [2.0, 4.0, 2.0];
 
@@ -141,13 +141,7 @@ fn local_queries_agree_with_detour() {
             // Move up to 3 units towards the far point (a frame's worth of motion: Detour searches
             // with a 64-node pool and stops short on long moves, tessera does not): the same
             // polygons, the same end in XZ (tessera also puts it on the surface).
-            let len = (e[0] - s2[0]).hypot(e[2] - s2[2]).max(1e-6);
-            let k = (3.0 / len).min(1.0);
-            let e = [
-                s2[0] + (e[0] - s2[0]) * k,
-                s2[1] + (e[1] - s2[1]) * k,
-                s2[2] + (e[2] - s2[2]) * k,
-            ];
+            let e = toward(s2, e, 3.0);
             let moved = q.move_along_surface(sp, s2, e, &f, &mut visited).unwrap();
             let (dmoved, status) = detour.move_along_surface(dsr, ds2, e, &mut dvisited);
             assert!(succeeded(status));
